@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, type Logger } from '../node/log.ts';
+import { ProviderNode } from '../node/provider-node.ts';
+import { startHeadlessServer, type HeadlessServer } from './server.ts';
+import { loadOrCreateToken } from './token.ts';
+
+export interface HeadlessOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  rendererDir?: string;
+  logger?: Logger;
+}
+
+export interface RunningHeadless {
+  node: ProviderNode;
+  server: HeadlessServer;
+  token: string;
+  /** The URL to open, token included (in the fragment, which browsers never send to a server). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the node and serves it; the caller decides what to print and when to stop. */
+export async function runHeadless(options: HeadlessOptions): Promise<RunningHeadless> {
+  const logger = options.logger ?? createLogger('headless');
+  const node = ProviderNode.start({ dataDir: options.dataDir, logger: createLogger('node') });
+  let server: HeadlessServer;
+  let token: string;
+  try {
+    ({ token } = loadOrCreateToken(options.dataDir));
+    server = await startHeadlessServer({
+      node,
+      token,
+      host: options.host,
+      port: options.port,
+      rendererDir: options.rendererDir ?? findRendererDir(),
+      logger,
+    });
+  } catch (error) {
+    node.close();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    node,
+    server,
+    token,
+    url: `${server.origin}/#token=${token}`,
+    close() {
+      closing ??= server.close().finally(() => node.close());
+      return closing;
+    },
+  };
+}
+
+/** The built renderer: `dist/renderer` under the package root, found from this file's place (source or bundle). */
+export function findRendererDir(from = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'renderer');
+    const parent = dirname(dir);
+    if (parent === dir) return join(from, '..', 'renderer');
+    dir = parent;
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import {
+  ApiError,
+  isMethodName,
+  methods,
+  summariseIssues,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type Reply,
+} from '../../shared/api.ts';
+import type { Logger } from './log.ts';
+import type { ProviderNode } from './provider-node.ts';
+
+export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
+
+/** The contract's methods, implemented by the node. */
+export function nodeHandlers(node: ProviderNode): Handlers {
+  return {
+    'node.status': () => node.status(),
+    'node.pause': (input) => node.pause(input ?? {}),
+    'node.resume': () => node.resume(),
+    'settings.get': () => node.settings(),
+    'settings.update': (patch) => node.updateSettings(patch),
+  };
+}
+
+export type Dispatch = (method: unknown, wireInput: unknown) => Promise<Reply>;
+
+/**
+ * The one door into the node, shared by every binding (IPC, HTTP): checks the
+ * method name, decodes the input with its schema, calls the handler, encodes
+ * the output with its schema. Never throws; every failure is a typed reply, and
+ * a rejected input reaches no handler, so it changes nothing.
+ */
+export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
+  return async (method, wireInput) => {
+    if (!isMethodName(method)) {
+      return fail(new ApiError('unknown_method', `unknown method: ${String(method).slice(0, 100)}`));
+    }
+    const schema = methods[method];
+    const input = z.safeDecode(schema.input as z.ZodType, wireInput as never);
+    if (!input.success) {
+      const issues = summariseIssues(input.error);
+      return fail(new ApiError('invalid_input', `invalid input for ${method}: ${issues.join('; ')}`, issues));
+    }
+    let output: unknown;
+    try {
+      const handler = handlers[method] as (input: unknown) => unknown;
+      output = await handler(input.data);
+    } catch (error) {
+      if (error instanceof ApiError) return fail(error);
+      logger.error(`${method} failed`, { error });
+      return fail(new ApiError('internal', `${method} failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const encoded = z.safeEncode(schema.output as z.ZodType, output as never);
+    if (!encoded.success) {
+      logger.error(`${method} returned a value outside its contract`, { issues: summariseIssues(encoded.error) });
+      return fail(new ApiError('internal', `${method} returned an invalid result`));
+    }
+    return { ok: true, value: encoded.data };
+  };
+}
+
+function fail(error: ApiError): Reply {
+  return { ok: false, error: error.toShape() };
+}

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import type { EventName } from '../../shared/api.ts';
+import type { NodeState, NodeStatus, PauseInput } from '../../shared/node.ts';
+import type { Settings, SettingsPatch } from '../../shared/settings.ts';
+import { Store } from '../store/index.ts';
+import type { Decision } from '../store/policy-events.ts';
+import { ensureDataDir, lockDataDir } from './data-dir.ts';
+import { ContractEmitter, type Listener } from './emitter.ts';
+import { silentLogger, type Logger } from './log.ts';
+import { HEARTH_VERSION } from './version.ts';
+
+export interface ProviderNodeOptions {
+  dataDir: string;
+  logger?: Logger;
+  now?: () => number;
+}
+
+/** A manual pause survives a restart: "pause for 1 h" means one hour, not until the app restarts. */
+const MANUAL_PAUSE_KEY = 'manualPause';
+const manualPauseSchema = z.object({ since: z.number().int(), until: z.number().int().nullable() });
+type ManualPause = z.infer<typeof manualPauseSchema>;
+
+/**
+ * The provider node: composes the services and owns the run/pause state
+ * machine. Electron and headless mode each build one and bind the contract to
+ * it; nothing here knows which.
+ */
+export class ProviderNode {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #events: ContractEmitter;
+  readonly #unlock: () => void;
+  #status: NodeStatus;
+  #settings: Settings;
+  #resumeTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  private constructor(options: ProviderNodeOptions, store: Store, unlock: () => void) {
+    this.dataDir = options.dataDir;
+    this.store = store;
+    this.#unlock = unlock;
+    this.#log = options.logger ?? silentLogger;
+    this.#now = options.now ?? Date.now;
+    this.#events = new ContractEmitter((error) => this.#log.error('event listener failed', { error }));
+    const { settings, problems } = store.settings.read();
+    for (const problem of problems) {
+      this.#log.warn(`stored setting "${problem.key}" is invalid and reads as its default`, { problem: problem.problem });
+    }
+    this.#settings = settings;
+    this.#status = {
+      state: 'starting',
+      reason: 'Starting',
+      since: this.#now(),
+      pausedUntil: null,
+      version: HEARTH_VERSION,
+      dataDir: this.dataDir,
+      nodeName: settings.nodeName,
+    };
+  }
+
+  /** Opens the data directory (locked to this process) and the store, then decides run or pause. */
+  static start(options: ProviderNodeOptions): ProviderNode {
+    ensureDataDir(options.dataDir);
+    const unlock = lockDataDir(options.dataDir);
+    let store: Store;
+    try {
+      store = Store.openInDir(options.dataDir);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
+    const node = new ProviderNode(options, store, unlock);
+    node.#decideAtStart();
+    return node;
+  }
+
+  status(): NodeStatus {
+    return { ...this.#status };
+  }
+
+  settings(): Settings {
+    return { ...this.#settings };
+  }
+
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Manual pause, for `durationMs` or until resumed. Pausing again replaces the earlier pause. */
+  pause(input: PauseInput = {}): NodeStatus {
+    this.#assertOpen();
+    const now = this.#now();
+    const until = input.durationMs === undefined ? null : now + input.durationMs;
+    this.store.nodeState.set(MANUAL_PAUSE_KEY, { since: now, until } satisfies ManualPause, now);
+    this.#applyManualPause({ since: now, until }, 'manual');
+    return this.status();
+  }
+
+  resume(): NodeStatus {
+    this.#assertOpen();
+    this.store.nodeState.delete(MANUAL_PAUSE_KEY);
+    this.#clearResumeTimer();
+    this.#transition('running', 'Running', null, { decision: 'run', source: 'manual' });
+    return this.status();
+  }
+
+  updateSettings(patch: SettingsPatch): Settings {
+    this.#assertOpen();
+    this.#settings = this.store.settings.update(patch, this.#now());
+    this.#events.emit('settings.changed', this.settings());
+    if (this.#settings.nodeName !== this.#status.nodeName) {
+      this.#status = { ...this.#status, nodeName: this.#settings.nodeName };
+      this.#events.emit('node.statusChanged', this.status());
+    }
+    return this.settings();
+  }
+
+  /** Stops timers and closes the store. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clearResumeTimer();
+    this.store.close();
+    this.#unlock();
+  }
+
+  #decideAtStart(): void {
+    const pause = this.store.nodeState.get(MANUAL_PAUSE_KEY, manualPauseSchema);
+    if (pause && (pause.until === null || pause.until > this.#now())) {
+      this.#applyManualPause(pause, 'startup');
+    } else if (this.#settings.startPaused) {
+      if (pause) this.store.nodeState.delete(MANUAL_PAUSE_KEY);
+      this.#transition('paused', 'Paused at start-up (your setting "Start paused")', null, { decision: 'pause', source: 'startup' });
+    } else {
+      if (pause) this.store.nodeState.delete(MANUAL_PAUSE_KEY);
+      this.#transition('running', 'Running', null, { decision: 'run', source: 'startup' });
+    }
+  }
+
+  #applyManualPause(pause: ManualPause, source: string): void {
+    this.#clearResumeTimer();
+    if (pause.until !== null) {
+      this.#resumeTimer = setTimeout(() => this.#expirePause(), Math.max(0, pause.until - this.#now()));
+      this.#resumeTimer.unref();
+    }
+    // The end time travels as `pausedUntil`; each screen renders it in its own locale and zone.
+    const reason = pause.until === null ? 'Paused by you until you resume' : 'Paused by you for a set time';
+    this.#transition('paused', reason, pause.until, { decision: 'pause', source });
+  }
+
+  #expirePause(): void {
+    if (this.#closed) return;
+    this.store.nodeState.delete(MANUAL_PAUSE_KEY);
+    this.#resumeTimer = undefined;
+    this.#transition('running', 'Running (your timed pause ended)', null, { decision: 'run', source: 'manual' });
+  }
+
+  #transition(state: NodeState, reason: string, pausedUntil: number | null, event: { decision: Decision; source: string }): void {
+    const now = this.#now();
+    const changed = state !== this.#status.state;
+    this.#status = {
+      ...this.#status,
+      state,
+      reason,
+      pausedUntil,
+      since: changed ? now : this.#status.since,
+    };
+    this.store.policyEvents.record({ at: now, decision: event.decision, source: event.source, reason, budget: null });
+    this.#log.info(`${state}: ${reason}`);
+    this.#events.emit('node.statusChanged', this.status());
+  }
+
+  #clearResumeTimer(): void {
+    if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = undefined;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('the node is shut down');
+  }
+}

@@ -1,0 +1,123 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { StoreError } from './errors.ts';
+import { LATEST_SCHEMA_VERSION, migrations, type Migration } from './migrations.ts';
+import { registerMoneyFunctions } from './money.ts';
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Opens (creating if need be) Hearth's database at `file`, refusing — without
+ * writing a byte — a file that is not SQLite, cannot be read, or was written by
+ * a newer Hearth. Then switches to WAL and applies pending migrations.
+ */
+export function openDatabase(file: string, options: { migrations?: readonly Migration[] } = {}): Database {
+  const plan = options.migrations ?? migrations;
+  const latest = plan.at(-1)?.version ?? 0;
+  if (existsSync(file)) inspectExisting(file, latest);
+
+  let db: Database;
+  try {
+    db = new BetterSqlite3(file);
+  } catch (cause) {
+    throw new StoreError('unreadable', file, `Cannot open the database ${file}: ${describe(cause)}`, { cause });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed payment record survives power loss, not only a crash.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    registerMoneyFunctions(db);
+    migrate(db, plan);
+    return db;
+  } catch (cause) {
+    db.close();
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError('corrupt', file, `The database ${file} could not be prepared: ${describe(cause)}`, { cause });
+  }
+}
+
+export function schemaVersion(db: Database): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+function migrate(db: Database, plan: readonly Migration[]): void {
+  const current = schemaVersion(db);
+  for (const migration of plan) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}
+
+/** Read-only look at an existing file before anything may write to it. */
+function inspectExisting(file: string, latest: number): void {
+  let header: Buffer;
+  try {
+    if (!statSync(file).isFile()) {
+      throw new StoreError('unreadable', file, `The database path ${file} is not a file.`);
+    }
+    header = readHeader(file);
+  } catch (cause) {
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError('unreadable', file, `Cannot read the database ${file}: ${describe(cause)}`, { cause });
+  }
+  if (header.length === 0) return; // an empty file is an empty database
+  if (header.length < SQLITE_MAGIC.length || !header.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
+    throw new StoreError(
+      'corrupt',
+      file,
+      `${file} is not an SQLite database (damaged or a different file). It was left untouched: ` +
+        'move it aside to start with a fresh database, or restore it from a backup.',
+    );
+  }
+
+  let db: Database | undefined;
+  try {
+    db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    const version = schemaVersion(db);
+    if (version > latest) {
+      throw new StoreError(
+        'newer',
+        file,
+        `${file} was written by a newer version of Hearth (database schema ${version}; this version knows up to ${latest}). ` +
+          'It was left untouched: update Hearth, or use another data directory.',
+      );
+    }
+    // Touches the schema pages: a damaged file fails here, still read-only.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (cause) {
+    if (cause instanceof StoreError) throw cause;
+    const busy = cause instanceof Error && 'code' in cause && String(cause.code).startsWith('SQLITE_BUSY');
+    throw new StoreError(
+      busy ? 'locked' : 'corrupt',
+      file,
+      busy
+        ? `The database ${file} is locked by another program.`
+        : `The database ${file} is damaged (${describe(cause)}). It was left untouched: move it aside to start fresh, or restore it from a backup.`,
+      { cause },
+    );
+  } finally {
+    db?.close();
+  }
+}
+
+function readHeader(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(100);
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export { LATEST_SCHEMA_VERSION };

@@ -1,0 +1,116 @@
+/**
+ * Numbered schema migrations, applied in order at start-up, each in its own
+ * transaction; `PRAGMA user_version` records the last one applied. Never edit
+ * a migration that has shipped: add the next number.
+ *
+ * Money columns are TEXT holding canonical decimal base units (see
+ * shared/money.ts): SQLite integers stop at 2^63 - 1 and token amounts do not.
+ * The CHECK keeps every value canonical, so `ORDER BY length(x), x` orders
+ * amounts numerically and `money_sum()` (store/money.ts) adds them exactly.
+ */
+const money = (column: string): string =>
+  `${column} TEXT NOT NULL CHECK (length(${column}) BETWEEN 1 AND 78 AND ${column} NOT GLOB '*[^0-9]*' ` +
+  `AND (${column} = '0' OR ${column} NOT GLOB '0*'))`;
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema: settings, node state, jobs, vouchers, chain transactions, policy events',
+    sql: `
+      CREATE TABLE settings (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL CHECK (json_valid(value)),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- The node's own small state that must survive a restart (a timed
+      -- manual pause, for one), kept apart from what the user edits.
+      CREATE TABLE node_state (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL CHECK (json_valid(value)),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Payment vouchers: EIP-712 signatures over the provider's cumulative
+      -- earnings from one payer. Every voucher is kept (audit trail); the
+      -- highest per (chain, escrow, payer, payee, token) is the one that counts.
+      CREATE TABLE vouchers (
+        id                INTEGER PRIMARY KEY,
+        chain_id          INTEGER NOT NULL CHECK (chain_id > 0),
+        escrow            TEXT NOT NULL CHECK (length(escrow) = 42),
+        payer             TEXT NOT NULL CHECK (length(payer) = 42),
+        payee             TEXT NOT NULL CHECK (length(payee) = 42),
+        token             TEXT NOT NULL CHECK (length(token) = 42),
+        ${money('cumulative_amount')},
+        signature         TEXT NOT NULL UNIQUE,
+        received_at       INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX vouchers_channel ON vouchers (chain_id, escrow, payer, payee, token);
+
+      -- Jobs offered by a coordinator, from acceptance to payment.
+      CREATE TABLE jobs (
+        id                 TEXT PRIMARY KEY,
+        coordinator        TEXT NOT NULL,
+        task               TEXT NOT NULL CHECK (task IN ('tensor', 'ocr', 'embedding')),
+        model_id           TEXT NOT NULL,
+        model_sha256       TEXT NOT NULL CHECK (length(model_sha256) = 64 AND model_sha256 NOT GLOB '*[^0-9a-f]*'),
+        state              TEXT NOT NULL CHECK (state IN ('accepted', 'running', 'succeeded', 'failed', 'paid')),
+        ${money('price')},
+        accepted_at        INTEGER NOT NULL,
+        deadline_at        INTEGER NOT NULL,
+        started_at         INTEGER,
+        finished_at        INTEGER,
+        execution_provider TEXT,
+        result_hash        TEXT,
+        error_code         TEXT,
+        error_message      TEXT,
+        voucher_id         INTEGER REFERENCES vouchers (id),
+        CHECK ((state = 'failed') = (error_code IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX jobs_state ON jobs (state);
+      CREATE INDEX jobs_accepted_at ON jobs (accepted_at);
+
+      -- On-chain transactions (claims, withdrawals) from "signed" to final.
+      -- The raw signed transaction is kept so one sent before a crash can be
+      -- found again by hash and never signed twice.
+      CREATE TABLE chain_txs (
+        id            INTEGER PRIMARY KEY,
+        chain_id      INTEGER NOT NULL CHECK (chain_id > 0),
+        kind          TEXT NOT NULL CHECK (kind IN ('claim', 'withdrawal')),
+        from_address  TEXT NOT NULL CHECK (length(from_address) = 42),
+        to_address    TEXT NOT NULL CHECK (length(to_address) = 42),
+        ${money('amount')},
+        nonce         INTEGER NOT NULL CHECK (nonce >= 0),
+        hash          TEXT NOT NULL UNIQUE CHECK (length(hash) = 66),
+        raw           TEXT NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN ('signed', 'sent', 'mined', 'confirmed', 'failed', 'replaced')),
+        block_number  INTEGER,
+        block_hash    TEXT,
+        error         TEXT,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        UNIQUE (chain_id, from_address, nonce, hash)
+      ) STRICT;
+      CREATE INDEX chain_txs_open ON chain_txs (state) WHERE state IN ('signed', 'sent', 'mined');
+
+      -- Every run/pause decision, with who made it and why.
+      CREATE TABLE policy_events (
+        id       INTEGER PRIMARY KEY,
+        at       INTEGER NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('run', 'pause')),
+        source   TEXT NOT NULL,
+        reason   TEXT NOT NULL,
+        budget   TEXT CHECK (budget IS NULL OR json_valid(budget))
+      ) STRICT;
+      CREATE INDEX policy_events_at ON policy_events (at);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

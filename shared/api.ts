@@ -1,0 +1,111 @@
+/**
+ * The one contract between the UI and the node. Every method the renderer may
+ * call is a name with a zod input schema and a zod output schema; every pushed
+ * event is a name with a zod payload. The Electron IPC binding, the preload
+ * keyhole, the headless HTTP/WebSocket server and both renderer transports are
+ * generic over these two maps: adding a method touches this file and its
+ * handler, nothing else.
+ *
+ * On the wire values are in their *encoded* form (JSON-safe: bigint money as
+ * decimal strings); each side decodes with the same schema.
+ */
+import { z } from 'zod';
+import { nodeStatusSchema, pauseInputSchema } from './node.ts';
+import { settingsPatchSchema, settingsSchema } from './settings.ts';
+
+/** Methods that take no input accept nothing, or an empty object. */
+const noInput = z.object({}).strict().optional();
+
+export const methods = {
+  'node.status': { input: noInput, output: nodeStatusSchema },
+  'node.pause': { input: pauseInputSchema.optional(), output: nodeStatusSchema },
+  'node.resume': { input: noInput, output: nodeStatusSchema },
+  'settings.get': { input: noInput, output: settingsSchema },
+  'settings.update': { input: settingsPatchSchema, output: settingsSchema },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export const events = {
+  'node.statusChanged': nodeStatusSchema,
+  'settings.changed': settingsSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+/** The input as it travels (before decoding). */
+export type WireInput<M extends MethodName> = z.input<Methods[M]['input']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** Arguments of a call: the input may be left out where the schema allows it. */
+export type InvokeArgs<M extends MethodName> =
+  undefined extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>];
+
+// ---- errors and the reply envelope --------------------------------------
+
+export const apiErrorCodes = ['invalid_input', 'unknown_method', 'unauthorized', 'internal', 'unavailable'] as const;
+export type ApiErrorCode = (typeof apiErrorCodes)[number];
+
+export const apiErrorSchema = z.object({
+  code: z.enum(apiErrorCodes),
+  message: z.string(),
+  /** For `invalid_input`: one line per problem, "path: message". */
+  issues: z.array(z.string()).optional(),
+});
+export type ApiErrorShape = z.infer<typeof apiErrorSchema>;
+
+export const replySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: apiErrorSchema }),
+]);
+export type Reply = z.infer<typeof replySchema>;
+
+/** A failed call, as both sides see it. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly issues: readonly string[] | undefined;
+
+  constructor(code: ApiErrorCode, message: string, issues?: readonly string[]) {
+    super(message);
+    this.code = code;
+    this.issues = issues;
+  }
+
+  toShape(): ApiErrorShape {
+    return this.issues ? { code: this.code, message: this.message, issues: [...this.issues] } : { code: this.code, message: this.message };
+  }
+
+  static fromShape(shape: ApiErrorShape): ApiError {
+    return new ApiError(shape.code, shape.message, shape.issues);
+  }
+}
+
+/** One line per zod issue: "durationMs: must be at least one minute". */
+export function summariseIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+}
+
+export function encodeEvent<E extends EventName>(name: E, payload: EventPayload<E>): unknown {
+  return z.encode(events[name] as z.ZodType, payload);
+}
+
+export function decodeEvent<E extends EventName>(name: E, payload: unknown): EventPayload<E> {
+  return z.decode(events[name] as z.ZodType, payload as never) as EventPayload<E>;
+}

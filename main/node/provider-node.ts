@@ -102,7 +102,7 @@ export class ProviderNode {
     this.#assertOpen();
     this.store.nodeState.delete(MANUAL_PAUSE_KEY);
     this.#clearResumeTimer();
-    this.#transition('running', 'Running', null, { decision: 'run', source: 'manual' });
+    this.#transition('running', 'Ready to take work (resumed by you)', null, { decision: 'run', source: 'manual' });
     return this.status();
   }
 
@@ -135,7 +135,7 @@ export class ProviderNode {
       this.#transition('paused', 'Paused at start-up (your setting "Start paused")', null, { decision: 'pause', source: 'startup' });
     } else {
       if (pause) this.store.nodeState.delete(MANUAL_PAUSE_KEY);
-      this.#transition('running', 'Running', null, { decision: 'run', source: 'startup' });
+      this.#transition('running', 'Ready to take work', null, { decision: 'run', source: 'startup' });
     }
   }
 
@@ -154,7 +154,7 @@ export class ProviderNode {
     if (this.#closed) return;
     this.store.nodeState.delete(MANUAL_PAUSE_KEY);
     this.#resumeTimer = undefined;
-    this.#transition('running', 'Running (your timed pause ended)', null, { decision: 'run', source: 'manual' });
+    this.#transition('running', 'Ready to take work (your pause ended)', null, { decision: 'run', source: 'manual' });
   }
 
   #transition(state: NodeState, reason: string, pausedUntil: number | null, event: { decision: Decision; source: string }): void {

@@ -1,0 +1,62 @@
+/**
+ * The desktop app's main process. Thin on purpose: it builds the same
+ * ProviderNode headless mode runs, and adds what only Electron can do — the
+ * window, the custom scheme, the IPC binding and the security guards.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, dialog, session, type BrowserWindow } from 'electron';
+import { createDispatch, nodeHandlers } from '../node/api.ts';
+import { createLogger } from '../node/log.ts';
+import { ProviderNode } from '../node/provider-node.ts';
+import { denyAllPermissions, guardAllWebContents } from './guards.ts';
+import { bindContractToIpc } from './ipc.ts';
+import { registerAppScheme, serveRenderer } from './protocol.ts';
+import { createMainWindow } from './window.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const logger = createLogger('electron');
+
+app.setName('Hearth');
+registerAppScheme();
+guardAllWebContents();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | undefined;
+  let node: ProviderNode | undefined;
+
+  const showWindow = (): void => {
+    if (!window || window.isDestroyed()) {
+      window = createMainWindow(join(here, '..', 'preload', 'index.cjs'), { devTools: !app.isPackaged });
+    }
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  app.on('second-instance', showWindow);
+
+  app
+    .whenReady()
+    .then(() => {
+      denyAllPermissions(session.defaultSession);
+      serveRenderer(join(here, '..', 'renderer'));
+      node = ProviderNode.start({ dataDir: app.getPath('userData'), logger: createLogger('node') });
+      bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
+      showWindow();
+      app.on('activate', showWindow);
+    })
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error('Hearth could not start', { error });
+      dialog.showErrorBox('Hearth could not start', message);
+      app.exit(1);
+    });
+
+  // Closing the last window quits until the tray exists to keep the node
+  // reachable without one (contribution-limits issue).
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => node?.close());
+}

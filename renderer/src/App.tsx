@@ -1,0 +1,72 @@
+import type { ReactElement } from 'react';
+import type { HearthClient } from './api/client.ts';
+import { Sidebar } from './components/Sidebar.tsx';
+import { ClientContext, useContractSync, useTheme } from './hooks.ts';
+import { Overview } from './pages/Overview.tsx';
+import { Settings } from './pages/Settings.tsx';
+import { Earnings, Jobs, Limits, Wallet } from './pages/Upcoming.tsx';
+import { useNodeStore } from './stores/node.ts';
+import { useRouter, type PagePath } from './stores/router.ts';
+
+const views: Record<PagePath, () => ReactElement> = {
+  '/': Overview,
+  '/earnings': Earnings,
+  '/jobs': Jobs,
+  '/limits': Limits,
+  '/wallet': Wallet,
+  '/settings': Settings,
+};
+
+export function App({ client }: { client: HearthClient }): ReactElement {
+  useContractSync(client);
+  useTheme();
+  const path = useRouter((state) => state.path);
+  const View = views[path];
+  return (
+    <ClientContext.Provider value={client}>
+      <div className="app">
+        <Sidebar />
+        <main className="content">
+          <ConnectionBanner />
+          <View />
+        </main>
+      </div>
+    </ClientContext.Provider>
+  );
+}
+
+function ConnectionBanner(): ReactElement | null {
+  const connection = useNodeStore((state) => state.connection);
+  const error = useNodeStore((state) => state.error);
+  const setError = useNodeStore((state) => state.setError);
+  if (connection === 'unauthorized') {
+    return <div className="banner banner-error">This page's access token was refused. Open the address headless mode printed at start-up.</div>;
+  }
+  if (connection === 'reconnecting') return <div className="banner">Connection to your node lost — reconnecting…</div>;
+  if (error) {
+    return (
+      <div className="banner banner-error" role="alert">
+        {error}
+        <button className="link" onClick={() => setError(undefined)}>
+          Dismiss
+        </button>
+      </div>
+    );
+  }
+  return null;
+}
+
+/** Shown in a browser opened without the token that headless mode prints. */
+export function NeedsToken(): ReactElement {
+  return (
+    <div className="gate">
+      <div className="card gate-card">
+        <h1>Hearth needs its access link</h1>
+        <p className="muted">
+          This node runs in headless mode and protects its controls with a token. Open the full address it printed when it started — it ends in
+          <code> #token=…</code>. The token is also stored in the <code>api-token</code> file in Hearth's data folder.
+        </p>
+      </div>
+    </div>
+  );
+}

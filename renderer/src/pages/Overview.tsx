@@ -1,0 +1,141 @@
+import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { ApiError } from '../../../shared/api.ts';
+import { Card, EmptyState, PageHeader } from '../components/Layout.tsx';
+import { Icon } from '../components/Icons.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { formatDuration, formatWhen } from '../format.ts';
+import { useClient } from '../hooks.ts';
+import { useNodeStore } from '../stores/node.ts';
+
+const pauseChoices = [
+  { label: 'For 30 minutes', durationMs: 30 * 60_000 },
+  { label: 'For 1 hour', durationMs: 60 * 60_000 },
+  { label: 'For 4 hours', durationMs: 4 * 60 * 60_000 },
+  { label: 'Until I resume', durationMs: undefined },
+] as const;
+
+export function Overview(): ReactElement {
+  const status = useNodeStore((state) => state.status);
+  const now = useNow(15_000);
+
+  return (
+    <>
+      <PageHeader title="Overview" subtitle={status ? status.nodeName : undefined} />
+      <Card className="status-card">
+        {status ? (
+          <div className="status-row">
+            <div className="status-main">
+              <StatusBadge state={status.state} large />
+              <p className="status-reason" data-testid="node-reason">
+                {status.reason}
+              </p>
+              <p className="muted small">
+                {status.state === 'paused' && status.pausedUntil !== null
+                  ? `Resumes at ${formatWhen(status.pausedUntil, now)} (in ${formatDuration(status.pausedUntil - now)})`
+                  : `Since ${formatWhen(status.since, now)} · ${formatDuration(now - status.since)}`}
+              </p>
+            </div>
+            <PauseControls />
+          </div>
+        ) : (
+          <p className="muted">Connecting to your node…</p>
+        )}
+      </Card>
+      <div className="grid-2">
+        <Card title="Earnings">
+          <EmptyState icon={<Icon.earnings size={22} />} title="Nothing earned yet">
+            Earnings appear here, to the cent, as soon as this node completes paid jobs on a network.
+          </EmptyState>
+        </Card>
+        <Card title="Recent jobs">
+          <EmptyState icon={<Icon.jobs size={22} />} title="No jobs yet">
+            Every job the node runs — OCR, embeddings, tensor tasks — will be listed here with its price and duration.
+          </EmptyState>
+        </Card>
+      </div>
+      {status && (
+        <Card title="This node">
+          <dl className="facts">
+            <dt>Name</dt>
+            <dd>{status.nodeName}</dd>
+            <dt>Version</dt>
+            <dd>{status.version}</dd>
+            <dt>Data folder</dt>
+            <dd className="mono" data-testid="data-dir">
+              {status.dataDir}
+            </dd>
+          </dl>
+        </Card>
+      )}
+    </>
+  );
+}
+
+function PauseControls(): ReactElement | null {
+  const client = useClient();
+  const status = useNodeStore((state) => state.status);
+  const setError = useNodeStore((state) => state.setError);
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const menu = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: MouseEvent): void => {
+      if (!menu.current?.contains(event.target as Node)) setOpen(false);
+    };
+    window.addEventListener('mousedown', close);
+    return () => window.removeEventListener('mousedown', close);
+  }, [open]);
+
+  if (!status) return null;
+  const act = async (action: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    setOpen(false);
+    try {
+      await action();
+      setError(undefined);
+    } catch (error) {
+      setError(error instanceof ApiError ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (status.state === 'paused') {
+    return (
+      <button className="button primary" disabled={busy} onClick={() => void act(() => client.call('node.resume'))}>
+        <Icon.play /> Resume
+      </button>
+    );
+  }
+  return (
+    <div className="menu-anchor" ref={menu}>
+      <button className="button" disabled={busy || status.state !== 'running'} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <Icon.pause /> Pause
+      </button>
+      {open && (
+        <div className="menu" role="menu">
+          {pauseChoices.map((choice) => (
+            <button
+              key={choice.label}
+              role="menuitem"
+              onClick={() => void act(() => client.call('node.pause', choice.durationMs === undefined ? {} : { durationMs: choice.durationMs }))}
+            >
+              {choice.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}

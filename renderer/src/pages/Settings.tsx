@@ -1,0 +1,146 @@
+import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
+import { ApiError } from '../../../shared/api.ts';
+import { nodeNameSchema, type Settings as SettingsShape, type SettingsPatch } from '../../../shared/settings.ts';
+import { Card, PageHeader } from '../components/Layout.tsx';
+import { useClient } from '../hooks.ts';
+import { useNodeStore } from '../stores/node.ts';
+
+type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; message: string };
+
+function useSave(): [SaveState, (patch: SettingsPatch) => Promise<boolean>] {
+  const client = useClient();
+  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const save = async (patch: SettingsPatch): Promise<boolean> => {
+    setState({ kind: 'saving' });
+    try {
+      useNodeStore.getState().setSettings(await client.call('settings.update', patch));
+      setState({ kind: 'saved' });
+      return true;
+    } catch (error) {
+      const message = error instanceof ApiError ? (error.issues?.join('; ') ?? error.message) : String(error);
+      setState({ kind: 'error', message });
+      return false;
+    }
+  };
+  return [state, save];
+}
+
+export function Settings(): ReactElement {
+  const settings = useNodeStore((state) => state.settings);
+  return (
+    <>
+      <PageHeader title="Settings" subtitle="Stored on this machine; changes apply at once." />
+      {settings ? (
+        <>
+          <Card title="This node">
+            <NodeNameField settings={settings} />
+            <StartPausedField settings={settings} />
+          </Card>
+          <Card title="Appearance">
+            <ThemeField settings={settings} />
+          </Card>
+        </>
+      ) : (
+        <Card>
+          <p className="muted">Loading settings…</p>
+        </Card>
+      )}
+    </>
+  );
+}
+
+function NodeNameField({ settings }: { settings: SettingsShape }): ReactElement {
+  const [value, setValue] = useState(settings.nodeName);
+  const [state, save] = useSave();
+  useEffect(() => setValue(settings.nodeName), [settings.nodeName]);
+
+  const local = nodeNameSchema.safeParse(value);
+  const problem = local.success ? undefined : local.error.issues[0]?.message;
+  const dirty = value.trim() !== settings.nodeName;
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (dirty) void save({ nodeName: value });
+  };
+
+  return (
+    <form className="field" onSubmit={submit}>
+      <label htmlFor="node-name">Node name</label>
+      <p className="muted small">Shown here and announced to the network you join.</p>
+      <div className="field-row">
+        <input
+          id="node-name"
+          name="nodeName"
+          value={value}
+          maxLength={80}
+          autoComplete="off"
+          aria-invalid={problem !== undefined}
+          onChange={(event) => setValue(event.target.value)}
+        />
+        <button className="button primary" type="submit" disabled={!dirty || state.kind === 'saving'}>
+          Save
+        </button>
+      </div>
+      {problem && dirty ? <p className="field-error">Name {problem}.</p> : <SaveMessage state={state} />}
+    </form>
+  );
+}
+
+function StartPausedField({ settings }: { settings: SettingsShape }): ReactElement {
+  const [state, save] = useSave();
+  return (
+    <div className="field field-inline">
+      <div>
+        <label htmlFor="start-paused">Start paused</label>
+        <p className="muted small">When Hearth starts, wait for you to press Resume instead of taking work right away.</p>
+        <SaveMessage state={state} />
+      </div>
+      <input
+        id="start-paused"
+        type="checkbox"
+        role="switch"
+        className="switch"
+        checked={settings.startPaused}
+        disabled={state.kind === 'saving'}
+        onChange={(event) => void save({ startPaused: event.target.checked })}
+      />
+    </div>
+  );
+}
+
+const themes: { value: SettingsShape['theme']; label: string }[] = [
+  { value: 'system', label: 'System' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+function ThemeField({ settings }: { settings: SettingsShape }): ReactElement {
+  const [state, save] = useSave();
+  return (
+    <div className="field">
+      <span className="label" id="theme-label">
+        Theme
+      </span>
+      <p className="muted small">System follows your operating system's light or dark mode.</p>
+      <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
+        {themes.map((theme) => (
+          <button
+            key={theme.value}
+            role="radio"
+            aria-checked={settings.theme === theme.value}
+            className={settings.theme === theme.value ? 'selected' : undefined}
+            onClick={() => void save({ theme: theme.value })}
+          >
+            {theme.label}
+          </button>
+        ))}
+      </div>
+      <SaveMessage state={state} />
+    </div>
+  );
+}
+
+function SaveMessage({ state }: { state: SaveState }): ReactElement | null {
+  if (state.kind === 'saved') return <p className="field-ok" role="status">Saved</p>;
+  if (state.kind === 'error') return <p className="field-error" role="alert">{state.message}</p>;
+  return null;
+}

@@ -107,5 +107,5 @@ export function encodeEvent<E extends EventName>(name: E, payload: EventPayload<
 }
 
 export function decodeEvent<E extends EventName>(name: E, payload: unknown): EventPayload<E> {
-  return z.decode(events[name] as z.ZodType, payload as never) as EventPayload<E>;
+  return z.decode(events[name] as z.ZodType, payload) as EventPayload<E>;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Control characters (C0, DEL, C1) never belong in a name shown to people. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/** Control characters (C0, DEL, C1: Unicode category Cc) never belong in a name shown to people. */
+const CONTROL_CHARS = /\p{Cc}/u;
 
 export const nodeNameSchema = z
   .string()

@@ -39,7 +39,7 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
       return fail(new ApiError('unknown_method', `unknown method: ${String(method).slice(0, 100)}`));
     }
     const schema = methods[method];
-    const input = z.safeDecode(schema.input as z.ZodType, wireInput as never);
+    const input = z.safeDecode(schema.input as z.ZodType, wireInput);
     if (!input.success) {
       const issues = summariseIssues(input.error);
       return fail(new ApiError('invalid_input', `invalid input for ${method}: ${issues.join('; ')}`, issues));
@@ -53,7 +53,7 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
       logger.error(`${method} failed`, { error });
       return fail(new ApiError('internal', `${method} failed: ${error instanceof Error ? error.message : String(error)}`));
     }
-    const encoded = z.safeEncode(schema.output as z.ZodType, output as never);
+    const encoded = z.safeEncode(schema.output as z.ZodType, output);
     if (!encoded.success) {
       logger.error(`${method} returned a value outside its contract`, { issues: summariseIssues(encoded.error) });
       return fail(new ApiError('internal', `${method} returned an invalid result`));

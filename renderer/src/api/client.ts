@@ -26,10 +26,10 @@ export class HearthClient {
 
   async call<M extends MethodName>(method: M, ...args: InvokeArgs<M>): Promise<MethodOutput<M>> {
     const schema = methods[method];
-    const wire = args[0] === undefined ? undefined : z.encode(schema.input as z.ZodType, args[0] as never);
+    const wire = args[0] === undefined ? undefined : z.encode(schema.input as z.ZodType, args[0]);
     const reply = await this.#transport.invoke(method, wire);
     if (!reply.ok) throw ApiError.fromShape(reply.error);
-    return z.decode(schema.output as z.ZodType, reply.value as never) as MethodOutput<M>;
+    return z.decode(schema.output as z.ZodType, reply.value) as MethodOutput<M>;
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {

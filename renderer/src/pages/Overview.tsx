@@ -132,7 +132,7 @@ function PauseControls(): ReactElement | null {
 }
 
 function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
     return () => window.clearInterval(timer);

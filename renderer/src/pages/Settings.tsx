@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
+import { useState, type FormEvent, type ReactElement } from 'react';
 import { ApiError } from '../../../shared/api.ts';
 import { nodeNameSchema, type Settings as SettingsShape, type SettingsPatch } from '../../../shared/settings.ts';
 import { Card, PageHeader } from '../components/Layout.tsx';
@@ -33,7 +33,8 @@ export function Settings(): ReactElement {
       {settings ? (
         <>
           <Card title="This node">
-            <NodeNameField settings={settings} />
+            {/* Keyed by the stored name: a change from elsewhere resets the draft. */}
+            <NodeNameField key={settings.nodeName} settings={settings} />
             <StartPausedField settings={settings} />
           </Card>
           <Card title="Appearance">
@@ -52,7 +53,6 @@ export function Settings(): ReactElement {
 function NodeNameField({ settings }: { settings: SettingsShape }): ReactElement {
   const [value, setValue] = useState(settings.nodeName);
   const [state, save] = useSave();
-  useEffect(() => setValue(settings.nodeName), [settings.nodeName]);
 
   const local = nodeNameSchema.safeParse(value);
   const problem = local.success ? undefined : local.error.issues[0]?.message;

@@ -10,10 +10,10 @@ interface NodeStore {
   settings: Settings | undefined;
   /** The last failed call, shown until the next success. */
   error: string | undefined;
-  setConnection(connection: ConnectionState): void;
-  setStatus(status: NodeStatus): void;
-  setSettings(settings: Settings): void;
-  setError(error: string | undefined): void;
+  setConnection: (connection: ConnectionState) => void;
+  setStatus: (status: NodeStatus) => void;
+  setSettings: (settings: Settings) => void;
+  setError: (error: string | undefined) => void;
 }
 
 export const useNodeStore = create<NodeStore>((set) => ({

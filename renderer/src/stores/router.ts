@@ -17,7 +17,7 @@ function current(): PagePath {
 
 interface RouterStore {
   path: PagePath;
-  navigate(path: PagePath): void;
+  navigate: (path: PagePath) => void;
 }
 
 /** Path-based routes; both the custom scheme and headless mode serve index.html for them. */

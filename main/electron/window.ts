@@ -24,6 +24,8 @@ export function createMainWindow(preloadPath: string, options: { devTools: boole
       webSecurity: true,
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
+      // Middle-click must not open links in new windows either.
+      disableBlinkFeatures: 'Auxclick',
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,

@@ -28,20 +28,25 @@ export class DataDirBusyError extends Error {
 }
 
 const LOCK_FILE = 'hearth.lock';
+/** Lock files this process holds: a lock naming our own pid is ours only if it is in here (else the pid was reused). */
+const heldHere = new Set<string>();
 
 /**
  * One node per data directory: a second Hearth (desktop or headless) on the
  * same folder would run every job twice. A lock left by a process that has
  * died is taken over. Returns the release function.
  */
-export function lockDataDir(dir: string, pid = process.pid): () => void {
+export function lockDataDir(dir: string): () => void {
+  const pid = process.pid;
   const file = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, String(pid));
       closeSync(fd);
+      heldHere.add(file);
       return () => {
+        heldHere.delete(file);
         try {
           if (readFileSync(file, 'utf8') === String(pid)) unlinkSync(file);
         } catch {
@@ -51,7 +56,8 @@ export function lockDataDir(dir: string, pid = process.pid): () => void {
     } catch (error) {
       if (!isErrno(error, 'EEXIST')) throw error;
       const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder !== pid && isAlive(holder)) {
+      const live = holder === pid ? heldHere.has(file) : Number.isInteger(holder) && isAlive(holder);
+      if (live) {
         throw new DataDirBusyError(`Another Hearth (process ${holder}) is already using ${dir}. Stop it first, or pass another --data-dir.`);
       }
       unlinkSync(file); // stale: its process is gone

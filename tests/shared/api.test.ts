@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ApiError, decodeEvent, encodeEvent, eventNames, isMethodName, methodNames, methods, summariseIssues } from '../../shared/api.ts';
+
+describe('the contract', () => {
+  it('names the foundation methods and events', () => {
+    expect(methodNames).toEqual(['node.status', 'node.pause', 'node.resume', 'settings.get', 'settings.update']);
+    expect(eventNames).toEqual(['node.statusChanged', 'settings.changed']);
+  });
+
+  it('does not treat inherited object keys as methods', () => {
+    expect(isMethodName('toString')).toBe(false);
+    expect(isMethodName('__proto__')).toBe(false);
+    expect(isMethodName('node.status')).toBe(true);
+  });
+
+  it('lets methods without input take nothing or an empty object, and nothing else', () => {
+    const input = methods['node.status'].input;
+    expect(input.safeParse(undefined).success).toBe(true);
+    expect(input.safeParse({}).success).toBe(true);
+    expect(input.safeParse({ extra: 1 }).success).toBe(false);
+  });
+
+  it('summarises zod issues one line each, with their path', () => {
+    const result = methods['node.pause'].input.safeParse({ durationMs: 1.5 });
+    expect(result.success).toBe(false);
+    expect(summariseIssues(result.error as z.ZodError)).toEqual(['durationMs: must be a whole number of milliseconds']);
+  });
+
+  it('round-trips an ApiError through its wire shape', () => {
+    const error = ApiError.fromShape(new ApiError('invalid_input', 'bad', ['a: b']).toShape());
+    expect(error).toBeInstanceOf(ApiError);
+    expect([error.code, error.message, error.issues]).toEqual(['invalid_input', 'bad', ['a: b']]);
+  });
+
+  it('encodes and decodes event payloads with their schema', () => {
+    const status = { state: 'paused', reason: 'r', since: 1, pausedUntil: null, version: '1', dataDir: '/d', nodeName: 'n' } as const;
+    expect(decodeEvent('node.statusChanged', encodeEvent('node.statusChanged', status))).toEqual(status);
+    expect(() => decodeEvent('node.statusChanged', { state: 'exploded' })).toThrow();
+  });
+});

@@ -38,6 +38,7 @@ export function useContractSync(client: HearthClient): void {
         if (state === 'open') void resync();
       }),
     ];
+    void resync(); // at once, whatever the event socket is doing
     const timer = window.setInterval(() => void resync(), RESYNC_MS);
     return () => {
       disposed = true;

@@ -21,12 +21,32 @@ export function httpTransport(token: string, origin = window.location.origin): T
     for (const listener of connectionListeners) listener(next);
   };
 
+  const invoke = async (method: string, input: unknown): Promise<Reply> => {
+    let response: Response;
+    try {
+      response = await fetch(`${origin}/api/${encodeURIComponent(method)}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: input === undefined ? '' : JSON.stringify(input),
+        cache: 'no-store',
+      });
+    } catch {
+      return { ok: false, error: { code: 'unavailable', message: 'Hearth is not reachable. Is headless mode still running?' } };
+    }
+    if (response.status === 401) setState('unauthorized');
+    const parsed = replySchema.safeParse(await response.json().catch(() => undefined));
+    if (parsed.success) return parsed.data;
+    return { ok: false, error: { code: 'internal', message: `unexpected reply (HTTP ${response.status})` } };
+  };
+
   const connect = (): void => {
     if (state === 'unauthorized') return;
     const url = `${origin.replace(/^http/, 'ws')}/api/events`;
     const ws = new WebSocket(url, [EVENTS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`]);
+    let opened = false;
     socket = ws;
     ws.onopen = () => {
+      opened = true;
       attempts = 0;
       setState('open');
     };
@@ -45,6 +65,8 @@ export function httpTransport(token: string, origin = window.location.origin): T
     };
     ws.onclose = () => {
       if (socket !== ws || state === 'unauthorized') return;
+      // A refused handshake looks like any other failure to a browser: ask over HTTP whether the token is the problem.
+      if (!opened) void invoke('node.status', undefined);
       setState('reconnecting');
       const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempts++) * (0.75 + Math.random() * 0.5);
       window.setTimeout(connect, delay);
@@ -54,23 +76,7 @@ export function httpTransport(token: string, origin = window.location.origin): T
 
   return {
     kind: 'http',
-    async invoke(method, input): Promise<Reply> {
-      let response: Response;
-      try {
-        response = await fetch(`${origin}/api/${encodeURIComponent(method)}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: input === undefined ? '' : JSON.stringify(input),
-          cache: 'no-store',
-        });
-      } catch {
-        return { ok: false, error: { code: 'unavailable', message: 'Hearth is not reachable. Is headless mode still running?' } };
-      }
-      if (response.status === 401) setState('unauthorized');
-      const parsed = replySchema.safeParse(await response.json().catch(() => undefined));
-      if (parsed.success) return parsed.data;
-      return { ok: false, error: { code: 'internal', message: `unexpected reply (HTTP ${response.status})` } };
-    },
+    invoke,
     subscribe(listener) {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);

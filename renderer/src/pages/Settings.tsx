@@ -33,8 +33,7 @@ export function Settings(): ReactElement {
       {settings ? (
         <>
           <Card title="This node">
-            {/* Keyed by the stored name: a change from elsewhere resets the draft. */}
-            <NodeNameField key={settings.nodeName} settings={settings} />
+            <NodeNameField settings={settings} />
             <StartPausedField settings={settings} />
           </Card>
           <Card title="Appearance">
@@ -52,7 +51,13 @@ export function Settings(): ReactElement {
 
 function NodeNameField({ settings }: { settings: SettingsShape }): ReactElement {
   const [value, setValue] = useState(settings.nodeName);
+  const [stored, setStored] = useState(settings.nodeName);
   const [state, save] = useSave();
+  // A name changed elsewhere (another window, the API) replaces the draft.
+  if (settings.nodeName !== stored) {
+    setStored(settings.nodeName);
+    setValue(settings.nodeName);
+  }
 
   const local = nodeNameSchema.safeParse(value);
   const problem = local.success ? undefined : local.error.issues[0]?.message;
@@ -69,7 +74,6 @@ function NodeNameField({ settings }: { settings: SettingsShape }): ReactElement 
       <div className="field-row">
         <input
           id="node-name"
-          name="nodeName"
           value={value}
           maxLength={80}
           autoComplete="off"

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+// The snippets are not files of the TypeScript project: lint them without type information.
+const eslint = new ESLint({ cwd: root, overrideConfig: [tseslint.configs.disableTypeChecked] });
+
+/** Lints `code` as if it were the file at `path`; returns the restricted-import messages. */
+async function violations(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, path) });
+  const fatal = result?.messages.find((m) => m.fatal);
+  if (fatal) throw new Error(`could not lint ${path}: ${fatal.message}`);
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('lint enforces the architecture’s "may import" column', () => {
+  it.each([
+    ['renderer/src/x.ts', "import { readFileSync } from 'node:fs';"],
+    ['renderer/src/x.ts', "import { ipcRenderer } from 'electron';"],
+    ['renderer/src/x.ts', "import Database from 'better-sqlite3';"],
+    ['renderer/src/x.ts', "import { Store } from '../../main/store/index.ts';"],
+    ['shared/x.ts', "import { join } from 'path';"],
+    ['shared/x.ts', "import * as ort from 'onnxruntime-node';"],
+    ['shared/x.ts', "import { ProviderNode } from '../main/node/provider-node.ts';"],
+    ['main/node/x.ts', "import { app } from 'electron';"],
+    ['main/headless/x.ts', "import { BrowserWindow } from 'electron';"],
+    ['main/node/x.ts', "import Database from 'better-sqlite3';"],
+    ['main/electron/window.ts', "import { ipcMain } from 'electron';"],
+    ['preload/x.ts', "import { readFileSync } from 'node:fs';"],
+    ['preload/x.ts', "import { Store } from '../main/store/index.ts';"],
+  ])('%s may not: %s', async (path, code) => {
+    expect(await violations(path, `${code}\nexport {};\n`)).not.toEqual([]);
+  });
+
+  it.each([
+    ['renderer/src/x.ts', "import { z } from 'zod';"],
+    ['renderer/src/x.ts', "import { methods } from '../../shared/api.ts';"],
+    ['main/store/x.ts', "import Database from 'better-sqlite3';"],
+    ['main/electron/ipc.ts', "import { ipcMain } from 'electron';"],
+    ['main/electron/x.ts', "import { app } from 'electron';"],
+    ['preload/x.ts', "import { contextBridge } from 'electron';"],
+    ['main/headless/x.ts', "import { createServer } from 'node:http';"],
+  ])('%s may: %s', async (path, code) => {
+    expect(await violations(path, `${code}\nexport {};\n`)).toEqual([]);
+  });
+});

@@ -41,6 +41,7 @@ async function startHeadless(dataDir: string): Promise<{ child: ChildProcess; ur
 }
 
 export const test = base.extend<{ hearth: Headless }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
   hearth: async ({}, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-'));
     const { child, url } = await startHeadless(dataDir);

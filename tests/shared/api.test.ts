@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ApiError, decodeEvent, encodeEvent, eventNames, isMethodName, methodNames, methods, summariseIssues } from '../../shared/api.ts';
 
 describe('the contract', () => {

@@ -9,7 +9,7 @@ import { tempDir } from '../../helpers/temp.ts';
 describe('headless server: the contract over HTTP', () => {
   it('serves node.status and settings round-trips', async () => {
     const { server, token, dataDir } = await startTestHeadless();
-    const status = await (await api(server.origin, token, 'node.status')).json();
+    const status = (await (await api(server.origin, token, 'node.status')).json()) as unknown;
     expect(status).toMatchObject({ ok: true, value: { state: 'running', dataDir } });
 
     const updated = await api(server.origin, token, 'settings.update', { nodeName: 'Loft' });

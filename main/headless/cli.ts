@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../node/data-dir.ts';
+import { unsupportedNodeReason } from '../node/runtime.ts';
 import { HEARTH_VERSION } from '../node/version.ts';
 import { runHeadless, type RunningHeadless } from './run.ts';
 
@@ -75,6 +76,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (!options) return 0;
+  const unsupported = unsupportedNodeReason();
+  if (unsupported) {
+    console.error(`hearth: ${unsupported}`);
+    return 1;
+  }
 
   let running: RunningHeadless;
   try {

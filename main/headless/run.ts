@@ -26,7 +26,7 @@ export interface RunningHeadless {
 /** Starts the node and serves it; the caller decides what to print and when to stop. */
 export async function runHeadless(options: HeadlessOptions): Promise<RunningHeadless> {
   const logger = options.logger ?? createLogger('headless');
-  const node = ProviderNode.start({ dataDir: options.dataDir, logger: createLogger('node') });
+  const node = ProviderNode.start({ dataDir: options.dataDir, logger: options.logger ? options.logger : createLogger('node') });
   let server: HeadlessServer;
   let token: string;
   try {

@@ -11,6 +11,9 @@ export type ElectronBinary = { ok: true; path: string } | { ok: false; reason: s
  * gets a one-line reason, never a stack trace.
  */
 export async function resolveElectronBinary(options: { timeoutMs?: number } = {}): Promise<ElectronBinary> {
+  // An Electron the user already has (a distribution's package, say).
+  const given = process.env.HEARTH_ELECTRON;
+  if (given) return existsSync(given) ? { ok: true, path: given } : { ok: false, reason: `HEARTH_ELECTRON names no file: ${given}` };
   let packageDir: string;
   try {
     packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));

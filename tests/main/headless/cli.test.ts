@@ -98,3 +98,12 @@ describe('headless mode as a process', () => {
     await first.exited;
   });
 });
+
+describe('unsupportedNodeReason', () => {
+  it('refuses Node before 24 with one clear line, and accepts 24 and later', async () => {
+    const { unsupportedNodeReason } = await import('../../../main/node/runtime.ts');
+    expect(unsupportedNodeReason('20.20.2')).toMatch(/^Hearth needs Node 24 or newer \(this is v20\.20\.2\)/);
+    expect(unsupportedNodeReason('24.0.0')).toBeUndefined();
+    expect(unsupportedNodeReason('26.1.0')).toBeUndefined();
+  });
+});

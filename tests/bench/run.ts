@@ -28,7 +28,7 @@ function rate(label: string, count: number, ms: number): number {
   return perSecond;
 }
 
-async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
+async function time(fn: () => unknown): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;

@@ -10,7 +10,7 @@ const LAUNCH = join(root, 'dist', 'main', 'launch.js');
 
 function launch(env: Record<string, string | undefined>): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; stop: () => void; url: Promise<string> } {
   const clean = { ...process.env, DISPLAY: undefined, WAYLAND_DISPLAY: undefined, HEARTH_ELECTRON: undefined, ...env };
-  const child = spawn(process.execPath, [LAUNCH, '--port', '0'], { env: clean as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [LAUNCH, '--port', '0'], { env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

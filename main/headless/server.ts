@@ -86,7 +86,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       return sendJson(res, 403, failure('unauthorized', 'unexpected Host header (DNS rebinding protection)'));
     }
     if (path === '/metrics') {
-      if (!isLoopback(req.socket.remoteAddress) && !tokenMatches(token, bearer(req))) {
+      if (!metricsAllowed(req.socket.remoteAddress, bearer(req), token)) {
         res.setHeader('www-authenticate', 'Bearer');
         return sendJson(res, 401, failure('unauthorized', 'a token is required for /metrics from another host'));
       }
@@ -246,6 +246,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function bearer(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+}
+
+/** Prometheus on the same machine scrapes without a token; anyone else needs it. */
+export function metricsAllowed(remoteAddress: string | undefined, presented: string | undefined, token: string): boolean {
+  return isLoopback(remoteAddress) || tokenMatches(token, presented);
 }
 
 export function isLoopback(address: string | undefined): boolean {

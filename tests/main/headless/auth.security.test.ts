@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { EVENTS_PATH, EVENTS_PROTOCOL, isLoopback, TOKEN_PROTOCOL_PREFIX } from '../../../main/headless/server.ts';
+import { EVENTS_PATH, EVENTS_PROTOCOL, isLoopback, metricsAllowed, TOKEN_PROTOCOL_PREFIX } from '../../../main/headless/server.ts';
 import { loadOrCreateToken, TOKEN_FILE, tokenMatches } from '../../../main/headless/token.ts';
 import { methodNames } from '../../../shared/api.ts';
 import { api, startTestHeadless } from '../../helpers/headless.ts';
@@ -63,6 +63,13 @@ describe('headless API authentication', () => {
       req.end();
     });
     expect(status).toBe(403);
+  });
+
+  it('lets /metrics be scraped without a token from loopback only', () => {
+    expect(metricsAllowed('127.0.0.1', undefined, 'secret')).toBe(true);
+    expect(metricsAllowed('10.1.2.3', undefined, 'secret')).toBe(false);
+    expect(metricsAllowed('10.1.2.3', 'wrong', 'secret')).toBe(false);
+    expect(metricsAllowed('10.1.2.3', 'secret', 'secret')).toBe(true);
   });
 
   it('treats only loopback peers as local for /metrics', () => {

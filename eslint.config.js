@@ -9,19 +9,37 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
 const nodeOnly = ['better-sqlite3', 'onnxruntime-node', 'ws', 'prom-client'];
 
-/** A no-restricted-imports rule from lists of banned modules and banned path patterns. */
-function restrict({ modules = [], patterns = [], importNames = [] }) {
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * The "may import" column as rules: static imports of the banned modules and
+ * any of their subpaths (`electron/renderer`, `better-sqlite3/lib/…`), banned
+ * relative paths, and the same modules through dynamic `import()` or `require()`.
+ */
+function restrict({ modules = [], patterns = [], regex, importNames = [], noRequire = false }) {
+  const message = 'This folder may not import this module (see ARCHITECTURE.md, "may import").';
+  const moduleRegex = modules.length > 0 ? `/^(${modules.map(escape).join('|')})(\\u002F|$)/u` : undefined;
+  const syntax = [];
+  if (moduleRegex) {
+    syntax.push(
+      { selector: `ImportExpression[source.value=${moduleRegex}]`, message },
+      { selector: `CallExpression[callee.name='require'][arguments.0.value=${moduleRegex}]`, message },
+    );
+  }
+  if (noRequire) syntax.push({ selector: "CallExpression[callee.name='require']", message: 'Use ES imports here; require() can reach past the boundary rules.' });
   return {
     'no-restricted-imports': [
       'error',
       {
-        paths: [
-          ...modules.map((name) => ({ name, message: 'This folder may not import this module (see ARCHITECTURE.md, "may import").' })),
-          ...importNames,
+        paths: [...modules.map((name) => ({ name, message })), ...importNames],
+        patterns: [
+          ...modules.map((name) => ({ group: [`${name}/*`], message })),
+          ...patterns.map((group) => ({ group: [group], message: 'This folder may not import from there (see ARCHITECTURE.md, "may import").' })),
+          ...(regex ? [{ regex, message: 'This folder may not import from there (see ARCHITECTURE.md, "may import").' }] : []),
         ],
-        patterns: patterns.map((group) => ({ group: [group], message: 'This folder may not import from there (see ARCHITECTURE.md, "may import").' })),
       },
     ],
+    'no-restricted-syntax': syntax.length > 0 ? ['error', ...syntax] : 'off',
   };
 }
 
@@ -50,7 +68,7 @@ export default tseslint.config(
   // ---- process boundaries ----
   {
     files: ['shared/**'],
-    rules: restrict({ modules: ['electron', ...nodeBuiltins, ...nodeOnly], patterns: ['**/main/**', '**/renderer/**', '**/preload/**'] }),
+    rules: restrict({ modules: ['electron', ...nodeBuiltins, ...nodeOnly], patterns: ['**/main/**', '**/renderer/**', '**/preload/**'], noRequire: true }),
   },
   {
     files: ['renderer/**'],
@@ -58,18 +76,23 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      ...restrict({ modules: ['electron', ...nodeBuiltins, ...nodeOnly], patterns: ['**/main/**', '**/preload/**'] }),
+      ...restrict({ modules: ['electron', ...nodeBuiltins, ...nodeOnly], patterns: ['**/main/**', '**/preload/**'], noRequire: true }),
     },
   },
   {
     files: ['preload/**'],
-    rules: restrict({ modules: [...nodeBuiltins, ...nodeOnly], patterns: ['**/main/**', '**/renderer/**'] }),
+    rules: restrict({ modules: [...nodeBuiltins, ...nodeOnly], patterns: ['**/main/**', '**/renderer/**'], noRequire: true }),
   },
   {
     // Only main/electron/ imports electron; better-sqlite3 only in main/store/; no main code reaches into the UI.
     files: ['main/**'],
-    ignores: ['main/electron/**', 'main/store/**'],
+    ignores: ['main/electron/**', 'main/store/**', 'main/inference/**'],
     rules: restrict({ modules: ['electron', 'better-sqlite3', 'onnxruntime-node'], patterns: ['**/renderer/**', '**/preload/**'] }),
+  },
+  {
+    // Code that runs inside the worker: ONNX Runtime and shared/ only.
+    files: ['main/inference/**'],
+    rules: restrict({ modules: ['electron', 'better-sqlite3'], regex: '^\\.\\./(?!\\.\\./shared/)' }),
   },
   {
     files: ['main/store/**'],

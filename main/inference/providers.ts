@@ -1,0 +1,53 @@
+import type * as Ort from 'onnxruntime-node';
+import type { ExecutionProviderName, ProviderReport } from '../../shared/worker-protocol.ts';
+
+/** Best first: the order `auto` tries them in. */
+const PREFERENCE: readonly ExecutionProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
+
+/** The provider each platform build of onnxruntime-node can have at all. */
+function candidates(platform: NodeJS.Platform): ExecutionProviderName[] {
+  switch (platform) {
+    case 'win32':
+      return ['dml', 'webgpu', 'cpu'];
+    case 'darwin':
+      return ['coreml', 'webgpu', 'cpu'];
+    default:
+      return ['cuda', 'webgpu', 'cpu'];
+  }
+}
+
+/**
+ * Finds out which execution providers work on this machine by creating a
+ * session on a tiny model with each, one at a time: ONNX Runtime throws for a
+ * list like ['cuda', 'cpu'] when CUDA is missing instead of falling back, so
+ * each gets its own try. The reason a provider is unavailable is kept.
+ */
+export async function detectProviders(ort: typeof Ort, probeModel: Uint8Array, platform = process.platform): Promise<ProviderReport[]> {
+  const reports: ProviderReport[] = [];
+  for (const name of PREFERENCE) {
+    if (!candidates(platform).includes(name)) {
+      reports.push({ name, available: false, reason: `not built for ${platform}` });
+      continue;
+    }
+    try {
+      const session = await ort.InferenceSession.create(probeModel, { executionProviders: [name], logSeverityLevel: 4 });
+      await session.release();
+      reports.push({ name, available: true });
+    } catch (error) {
+      reports.push({ name, available: false, reason: firstLine(error) });
+    }
+  }
+  return reports;
+}
+
+/** The providers to try, in order, for a configured choice; CPU always last. */
+export function providerOrder(choice: ExecutionProviderName | 'auto', reports: readonly ProviderReport[]): ExecutionProviderName[] {
+  const available = reports.filter((r) => r.available).map((r) => r.name);
+  const wanted = choice === 'auto' ? available : available.includes(choice) ? [choice] : [];
+  return [...new Set([...wanted, 'cpu' as const])];
+}
+
+export function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n').find((line) => line.trim()) ?? text).trim().slice(0, 300);
+}

@@ -1,0 +1,157 @@
+/**
+ * The inference worker: its own process, sandboxed by the supervisor
+ * (main/worker/sandbox.ts). It receives models as bytes and jobs as typed
+ * arrays, runs them on ONNX Runtime, and never touches the network, the model
+ * cache or any file of its own accord.
+ *
+ * `session.run` blocks this thread for the whole run (onnxruntime-node runs it
+ * synchronously), so messages are handled one at a time, in order; a pause
+ * arriving mid-run is seen when the run ends — the supervisor kills the worker
+ * if that is too late.
+ */
+import { createHash } from 'node:crypto';
+import { scaleModel } from '../../shared/onnx/zoo.ts';
+import type { ExecutionProviderName, FromWorker, TensorSpec, TensorType, ToWorker, WireTensor, WorkerConfig } from '../../shared/worker-protocol.ts';
+import { tensorTypes } from '../../shared/worker-protocol.ts';
+import { detectProviders, firstLine, providerOrder } from './providers.ts';
+import { InputError, validateInputs } from './validate.ts';
+
+// Telemetry is on by default on Linux; the supervisor's environment sets this too.
+process.env.ORT_DISABLE_TELEMETRY = '1';
+const ort = await import('onnxruntime-node');
+// Probing providers that are missing logs errors from inside ONNX Runtime; the reasons are reported instead.
+ort.env.logLevel = 'fatal';
+
+type Session = Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+interface Loaded {
+  session: Session;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  provider: ExecutionProviderName;
+}
+
+const channel = connect();
+const sessions = new Map<string, Loaded>();
+let config: WorkerConfig | undefined;
+let providers: Awaited<ReturnType<typeof detectProviders>> = [];
+let queue: Promise<void> = Promise.resolve();
+
+channel.onMessage((message) => {
+  queue = queue
+    .then(() => handle(message))
+    .catch((error: unknown) => {
+      process.stderr.write(`worker: ${firstLine(error)}\n`);
+    });
+});
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message?.type) {
+    case 'configure':
+      config = message.config;
+      providers = await detectProviders(ort, scaleModel());
+      channel.send({ type: 'ready', pid: process.pid, ortVersion: ort.env.versions.node ?? 'unknown', nodeVersion: process.version, providers });
+      return;
+    case 'load':
+      return load(message.id, message.sha256, message.bytes);
+    case 'run':
+      return run(message);
+    case 'release': {
+      const count = sessions.size;
+      for (const loaded of sessions.values()) await loaded.session.release();
+      sessions.clear();
+      channel.send({ type: 'released', id: message.id, sessions: count });
+      return;
+    }
+    default:
+      process.stderr.write('worker: ignored a malformed message\n');
+  }
+}
+
+async function load(id: number, sha256: string, bytes: Uint8Array): Promise<void> {
+  if (!config) return fail(id, 'worker_unavailable', 'the worker is not configured yet');
+  if (!(bytes instanceof Uint8Array)) return fail(id, 'model_invalid', 'model bytes missing');
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== sha256) return fail(id, 'hash_mismatch', `model bytes hash to ${actual}, not ${sha256}`);
+  const existing = sessions.get(sha256);
+  if (existing) return sendLoaded(id, sha256, existing);
+
+  let lastError = 'no execution provider could load the model';
+  const order = providerOrder(config.executionProvider, providers);
+  for (const provider of order) {
+    try {
+      const session = await ort.InferenceSession.create(bytes, {
+        executionProviders: [provider],
+        intraOpNumThreads: config.intraOpThreads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+      });
+      const loaded: Loaded = { session, inputs: specs(session.inputMetadata), outputs: specs(session.outputMetadata), provider };
+      sessions.set(sha256, loaded);
+      const fallbackReason = provider === order[0] ? undefined : `${order[0]} failed: ${lastError}`;
+      return sendLoaded(id, sha256, loaded, fallbackReason);
+    } catch (error) {
+      lastError = firstLine(error);
+    }
+  }
+  fail(id, 'model_invalid', `the model could not be loaded: ${lastError}`);
+}
+
+function sendLoaded(id: number, sha256: string, loaded: Loaded, fallbackReason?: string): void {
+  channel.send({ type: 'loaded', id, sha256, inputs: loaded.inputs, outputs: loaded.outputs, provider: loaded.provider, ...(fallbackReason ? { fallbackReason } : {}) });
+}
+
+async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  if (!config) return fail(message.id, 'worker_unavailable', 'the worker is not configured yet');
+  const loaded = sessions.get(message.sha256);
+  if (!loaded) return fail(message.id, 'model_not_loaded', `model ${message.sha256} is not loaded`);
+  try {
+    validateInputs(loaded.inputs, message.inputs, config.maxInputBytes);
+  } catch (error) {
+    if (error instanceof InputError) return fail(message.id, 'invalid_input', error.message);
+    throw error;
+  }
+  const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
+  for (const [name, tensor] of Object.entries(message.inputs)) feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+  const started = performance.now();
+  try {
+    const outputs = await loaded.session.run(feeds);
+    const wire: Record<string, WireTensor> = {};
+    for (const [name, value] of Object.entries(outputs)) {
+      wire[name] = { type: value.type as TensorType, dims: [...value.dims], data: value.data as WireTensor['data'] };
+    }
+    channel.send({ type: 'result', id: message.id, outputs: wire, durationMs: performance.now() - started, provider: loaded.provider });
+  } catch (error) {
+    const text = firstLine(error);
+    const outOfMemory = /bad_alloc|Failed to allocate|out of memory|std::bad_array_new_length/i.test(text);
+    fail(message.id, outOfMemory ? 'out_of_memory' : 'run_failed', text);
+  }
+}
+
+function fail(id: number, code: Extract<FromWorker, { type: 'error' }>['code'], message: string): void {
+  channel.send({ type: 'error', id, code, message });
+}
+
+function specs(metadata: readonly { name: string; isTensor: boolean; type?: string; shape?: readonly (number | string)[] }[]): TensorSpec[] {
+  return metadata.map((m) => ({
+    name: m.name,
+    type: m.isTensor && (tensorTypes as readonly string[]).includes(m.type ?? '') ? (m.type as TensorType) : 'unknown',
+    dims: [...(m.shape ?? [])],
+  }));
+}
+
+/** The same worker runs under `child_process.fork` and Electron's utilityProcess. */
+function connect(): { send(message: FromWorker): void; onMessage(fn: (message: ToWorker) => void): void } {
+  const parentPort = (process as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', fn: (e: { data: unknown }) => void): void } }).parentPort;
+  if (parentPort) {
+    return { send: (m) => parentPort.postMessage(m), onMessage: (fn) => parentPort.on('message', (e) => fn(e.data as ToWorker)) };
+  }
+  if (!process.send) throw new Error('the inference worker must be started by its supervisor');
+  process.on('disconnect', () => process.exit(0));
+  return {
+    send: (m) => {
+      process.send?.(m);
+    },
+    onMessage: (fn) => process.on('message', (m) => fn(m as ToWorker)),
+  };
+}

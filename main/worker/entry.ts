@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Where the worker's entry script is, and the one folder it may read: the
+ * app's root (its own code and node_modules, where ONNX Runtime's native
+ * library lives). From the bundle: dist/main/worker.js; from source (tests):
+ * main/inference/worker.ts, run by Node's type stripping.
+ */
+export function workerLocation(from = fileURLToPath(import.meta.url)): { entry: string; root: string } {
+  let root = dirname(from);
+  while (!existsSync(join(root, 'package.json'))) {
+    const parent = dirname(root);
+    if (parent === root) throw new Error(`no package.json above ${from}`);
+    root = parent;
+  }
+  const bundled = from.endsWith('.js');
+  return { entry: bundled ? join(dirname(from), 'worker.js') : join(root, 'main', 'inference', 'worker.ts'), root };
+}

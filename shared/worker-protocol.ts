@@ -1,0 +1,72 @@
+/**
+ * Messages between the supervisor (main/worker) and the inference worker
+ * (main/inference). They cross as structured clones (fork with `advanced`
+ * serialization, or Electron's utilityProcess): tensors travel as typed
+ * arrays, never JSON or base64.
+ */
+
+export const tensorTypes = ['float32', 'float64', 'int32', 'int64', 'uint8', 'int8', 'bool'] as const;
+export type TensorType = (typeof tensorTypes)[number];
+export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+
+export interface WireTensor {
+  type: TensorType;
+  dims: number[];
+  data: TensorData;
+}
+
+export type ExecutionProviderName = 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+
+export interface WorkerConfig {
+  /** Threads ONNX Runtime may use inside one run (the user's CPU limit). */
+  intraOpThreads: number;
+  /** `auto` tries the best available provider and falls back to CPU. */
+  executionProvider: ExecutionProviderName | 'auto';
+  /** Largest total input size a job may send, in bytes. */
+  maxInputBytes: number;
+}
+
+export type ToWorker =
+  | { type: 'configure'; config: WorkerConfig }
+  | { type: 'load'; id: number; sha256: string; bytes: Uint8Array }
+  | { type: 'run'; id: number; task: 'tensor'; sha256: string; inputs: Record<string, WireTensor> }
+  | { type: 'release'; id: number };
+
+export interface ProviderReport {
+  name: ExecutionProviderName;
+  available: boolean;
+  /** Why it is not available, in words (missing libraries, no adapter, …). */
+  reason?: string;
+}
+
+export const workerErrorCodes = [
+  'invalid_input',
+  'model_invalid',
+  'model_not_loaded',
+  'hash_mismatch',
+  'out_of_memory',
+  'run_failed',
+  'deadline',
+  'worker_crashed',
+  'worker_unavailable',
+  'paused',
+] as const;
+export type WorkerErrorCode = (typeof workerErrorCodes)[number];
+
+export type FromWorker =
+  | { type: 'ready'; pid: number; ortVersion: string; nodeVersion: string; providers: ProviderReport[] }
+  | { type: 'loaded'; id: number; sha256: string; inputs: TensorSpec[]; outputs: TensorSpec[]; provider: ExecutionProviderName; fallbackReason?: string }
+  | { type: 'result'; id: number; outputs: Record<string, WireTensor>; durationMs: number; provider: ExecutionProviderName }
+  | { type: 'released'; id: number; sessions: number }
+  | { type: 'error'; id: number; code: WorkerErrorCode; message: string };
+
+/** What a model declares for one input or output: dims are numbers, or names for symbolic ones. */
+export interface TensorSpec {
+  name: string;
+  type: TensorType | 'unknown';
+  dims: (number | string)[];
+}
+
+export function bytesOf(tensor: WireTensor): number {
+  return tensor.data.byteLength;
+}

@@ -89,10 +89,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`hearth: cannot start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  console.log(`Hearth ${HEARTH_VERSION} is running headless (data: ${options.dataDir}).`);
-  console.log(`Open Hearth: ${running.url}`);
-
-  return new Promise<number>((resolve) => {
+  // Handlers first: a signal that arrives right after the URL is printed must still shut down cleanly.
+  const exitCode = new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       console.log(`hearth: ${signal} received, shutting down`);
       const force = setTimeout(() => {
@@ -114,4 +112,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  console.log(`Hearth ${HEARTH_VERSION} is running headless (data: ${options.dataDir}).`);
+  console.log(`Open Hearth: ${running.url}`);
+  return exitCode;
 }

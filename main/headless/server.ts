@@ -151,16 +151,21 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
-    const origin = req.headers.origin;
-    const sameOrigin = origin === undefined || new URL(origin).host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
-    if (url.pathname !== EVENTS_PATH || !hostAllowed(req) || !sameOrigin || !tokenMatches(token, presented)) {
+    socket.on('error', () => socket.destroy());
+    const refuse = (): void => {
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      return;
+    };
+    // Everything here comes from an unauthenticated peer: parse defensively, refuse on any doubt.
+    try {
+      const path = (req.url ?? '').split('?')[0];
+      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+      if (path !== EVENTS_PATH || !hostAllowed(req) || !sameOrigin(req) || !tokenMatches(token, presented)) return refuse();
+      sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+    } catch (error) {
+      logger.debug('refused a malformed upgrade request', { error });
+      refuse();
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 
   const alive = new WeakSet<WebSocket>();
@@ -231,6 +236,14 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       return closing;
     },
   };
+}
+
+/** A browser sends Origin on every WebSocket; it must be this server. No Origin: a non-browser client with the token. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (!URL.canParse(origin)) return false; // includes "null" (sandboxed frames, file: pages)
+  return new URL(origin).host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
 }
 
 function failure(code: ApiErrorCode, message: string): Reply {

@@ -87,8 +87,17 @@ function inspectExisting(file: string, latest: number): void {
           'It was left untouched: update Hearth, or use another data directory.',
       );
     }
-    // Touches the schema pages: a damaged file fails here, still read-only.
-    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    // Reads every page, still read-only: damage anywhere is found before anything writes.
+    // O(size of the database): a few milliseconds per megabyte.
+    const problems = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
+    const verdict = problems.map((row) => row.quick_check);
+    if (verdict.length !== 1 || verdict[0] !== 'ok') {
+      throw new StoreError(
+        'corrupt',
+        file,
+        `The database ${file} is damaged (${verdict.join('; ').replace(/\s+/g, ' ').slice(0, 300)}). It was left untouched: move it aside to start fresh, or restore it from a backup.`,
+      );
+    }
   } catch (cause) {
     if (cause instanceof StoreError) throw cause;
     const busy = cause instanceof Error && 'code' in cause && String(cause.code).startsWith('SQLITE_BUSY');

@@ -49,6 +49,30 @@ describe('headless API authentication', () => {
     expect(await connectWs(url, [EVENTS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`], { origin: server.origin })).toBe('open');
   });
 
+  it('survives hostile upgrade requests without a token (Origin: null, malformed targets) and keeps serving', async () => {
+    const { server, token } = await startTestHeadless();
+    const url = `${server.origin.replace('http', 'ws')}${EVENTS_PATH}`;
+    expect(await connectWs(url, [EVENTS_PROTOCOL], { origin: 'null' })).toBe(401);
+    expect(await connectWs(url, [EVENTS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`], { origin: 'null' })).toBe(401);
+    const { connect } = await import('node:net');
+    for (const target of ['http://[x', '//', '%', 'http://evil.example/api/events']) {
+      const reply = await new Promise<string>((resolve) => {
+        const socket = connect(server.port, '127.0.0.1', () => {
+          socket.write(
+            `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          );
+        });
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk.toString()));
+        socket.on('close', () => resolve(data));
+        socket.on('error', () => resolve(data));
+      });
+      expect(reply.split('\r\n')[0] ?? '', target).toMatch(/^HTTP\/1\.1 (400|401)/);
+    }
+    expect((await api(server.origin, token, 'node.status')).status).toBe(200);
+  });
+
   it('refuses requests whose Host is not this loopback server (DNS rebinding)', async () => {
     const { server, token } = await startTestHeadless();
     const status = await new Promise<number>((resolve, reject) => {

@@ -90,6 +90,27 @@ describe('openDatabase', () => {
     expect(sha(file)).toBe(before);
   });
 
+  it('refuses a database damaged beyond its first pages, before anything writes to it', () => {
+    const file = join(tempDir(), 'hearth.db');
+    const db = openDatabase(file);
+    const insert = db.prepare(
+      "INSERT INTO jobs (id, coordinator, task, model_id, model_sha256, state, price, accepted_at, deadline_at) VALUES (?, 'c', 'ocr', 'm', ?, 'accepted', '1', 1, 2)",
+    );
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) insert.run(`job-${i}-${'x'.repeat(40)}`, 'a'.repeat(64));
+    })();
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const bytes = readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    expect(bytes.length / pageSize).toBeGreaterThan(60);
+    bytes.fill(0x33, 20 * pageSize, 40 * pageSize); // wreck pages 20–40, far from the header and schema
+    writeFileSync(file, bytes);
+    const before = sha(file);
+    expectStoreError(() => openDatabase(file), 'corrupt', file, /is damaged .*left untouched/);
+    expect(sha(file)).toBe(before);
+  });
+
   it('refuses a path that is a directory', () => {
     const file = join(tempDir(), 'hearth.db');
     mkdirSync(file);

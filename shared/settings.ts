@@ -2,13 +2,16 @@ import { z } from 'zod';
 
 /** Control characters (C0, DEL, C1: Unicode category Cc) never belong in a name shown to people. */
 const CONTROL_CHARS = /\p{Cc}/u;
+/** Bidirectional controls can make a name read as something else ("Trojan Source"). */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 export const nodeNameSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
-  .refine((name) => !CONTROL_CHARS.test(name), 'must not contain control characters');
+  .refine((name) => !CONTROL_CHARS.test(name), 'must not contain control characters')
+  .refine((name) => !BIDI_CONTROLS.test(name), 'must not contain text-direction control characters');
 
 export const themeSchema = z.enum(['system', 'light', 'dark']);
 

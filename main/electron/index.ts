@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { createDispatch, nodeHandlers } from '../node/api.ts';
+import { dataDirFromArgv, defaultDataDir } from '../node/data-dir.ts';
 import { createLogger } from '../node/log.ts';
 import { ProviderNode } from '../node/provider-node.ts';
 import { denyAllPermissions, guardAllWebContents } from './guards.ts';
@@ -18,6 +19,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const logger = createLogger('electron');
 
 app.setName('Hearth');
+// The same folder headless mode uses: --data-dir, else HEARTH_DATA_DIR, else the OS's app-data folder.
+const dataDir = dataDirFromArgv(process.argv) ?? defaultDataDir();
+app.setPath('userData', dataDir);
 registerAppScheme();
 guardAllWebContents();
 
@@ -43,7 +47,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       denyAllPermissions(session.defaultSession);
       serveRenderer(join(here, '..', 'renderer'));
-      node = ProviderNode.start({ dataDir: app.getPath('userData'), logger: createLogger('node') });
+      node = ProviderNode.start({ dataDir, logger: createLogger('node') });
       bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
       showWindow();
       app.on('activate', showWindow);

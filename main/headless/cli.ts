@@ -113,6 +113,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   console.log(`Hearth ${HEARTH_VERSION} is running headless (data: ${options.dataDir}).`);
-  console.log(`Open Hearth: ${running.url}`);
+  // The link carries the token: shown at first start, and to a person at a terminal. Logs of a
+  // service (journald, files) get it once, then only where the token is kept.
+  if (running.tokenCreated || process.stdout.isTTY) console.log(`Open Hearth: ${running.url}`);
+  else console.log(`Open Hearth: ${running.server.origin}/ (access token in ${running.tokenFile})`);
   return exitCode;
 }

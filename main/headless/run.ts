@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../node/log.ts';
 import { ProviderNode } from '../node/provider-node.ts';
 import { startHeadlessServer, type HeadlessServer } from './server.ts';
-import { loadOrCreateToken } from './token.ts';
+import { loadOrCreateToken, TOKEN_FILE } from './token.ts';
 
 export interface HeadlessOptions {
   dataDir: string;
@@ -20,6 +20,9 @@ export interface RunningHeadless {
   token: string;
   /** The URL to open, token included (in the fragment, which browsers never send to a server). */
   url: string;
+  /** The token was created by this start (first start on this data dir). */
+  tokenCreated: boolean;
+  tokenFile: string;
   close(): Promise<void>;
 }
 
@@ -29,8 +32,9 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
   const node = ProviderNode.start({ dataDir: options.dataDir, logger: options.logger ? options.logger : createLogger('node') });
   let server: HeadlessServer;
   let token: string;
+  let tokenCreated: boolean;
   try {
-    ({ token } = loadOrCreateToken(options.dataDir));
+    ({ token, created: tokenCreated } = loadOrCreateToken(options.dataDir));
     server = await startHeadlessServer({
       node,
       token,
@@ -49,6 +53,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
     server,
     token,
     url: `${server.origin}/#token=${token}`,
+    tokenCreated,
+    tokenFile: join(options.dataDir, TOKEN_FILE),
     close() {
       closing ??= server.close().finally(() => node.close());
       return closing;

@@ -257,8 +257,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function bearer(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+  const match = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
 }
 
 /** Prometheus on the same machine scrapes without a token; anyone else needs it. */

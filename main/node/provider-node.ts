@@ -17,6 +17,8 @@ export interface ProviderNodeOptions {
 
 /** A manual pause survives a restart: "pause for 1 h" means one hour, not until the app restarts. */
 const MANUAL_PAUSE_KEY = 'manualPause';
+/** How often a timed pause compares its end with the wall clock. */
+const PAUSE_CHECK_MS = 15_000;
 const manualPauseSchema = z.object({ since: z.number().int(), until: z.number().int().nullable() });
 type ManualPause = z.infer<typeof manualPauseSchema>;
 
@@ -142,8 +144,15 @@ export class ProviderNode {
   #applyManualPause(pause: ManualPause, source: string): void {
     this.#clearResumeTimer();
     if (pause.until !== null) {
-      this.#resumeTimer = setTimeout(() => this.#expirePause(), Math.max(0, pause.until - this.#now()));
-      this.#resumeTimer.unref();
+      // Timers stop while the machine sleeps: check the wall clock often rather than trusting one long timeout.
+      const until = pause.until;
+      const check = (): void => {
+        const left = until - this.#now();
+        if (left <= 0) return this.#expirePause();
+        this.#resumeTimer = setTimeout(check, Math.min(left, PAUSE_CHECK_MS));
+        this.#resumeTimer.unref();
+      };
+      check();
     }
     // The end time travels as `pausedUntil`; each screen renders it in its own locale and zone.
     const reason = pause.until === null ? 'Paused by you until you resume' : 'Paused by you for a set time';

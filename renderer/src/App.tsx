@@ -1,4 +1,5 @@
-import type { ReactElement } from 'react';
+import { useState, type FormEvent, type ReactElement } from 'react';
+import { rememberToken } from './api/http-transport.ts';
 import type { HearthClient } from './api/client.ts';
 import { Sidebar } from './components/Sidebar.tsx';
 import { ClientContext, useContractSync, useTheme } from './hooks.ts';
@@ -58,14 +59,39 @@ function ConnectionBanner(): ReactElement | null {
 
 /** Shown in a browser opened without the token that headless mode prints. */
 export function NeedsToken(): ReactElement {
+  const [value, setValue] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (rememberToken(value)) window.location.reload();
+    else setInvalid(true);
+  };
   return (
     <div className="gate">
       <div className="card gate-card">
         <h1>Hearth needs its access link</h1>
         <p className="muted">
-          This node runs in headless mode and protects its controls with a token. Open the full address it printed when it started — it ends in
-          <code> #token=…</code>. The token is also stored in the <code>api-token</code> file in Hearth's data folder.
+          This node runs in headless mode and protects its controls with a token. Open the full address it printed at its first start — it ends in
+          <code> #token=…</code> — or paste the token from the <code>api-token</code> file in Hearth's data folder.
         </p>
+        <form className="field-row" onSubmit={submit}>
+          <input
+            aria-label="Access token"
+            type="password"
+            autoComplete="off"
+            placeholder="Access token"
+            value={value}
+            aria-invalid={invalid}
+            onChange={(event) => {
+              setValue(event.target.value);
+              setInvalid(false);
+            }}
+          />
+          <button className="button primary" type="submit" disabled={value.trim() === ''}>
+            Open
+          </button>
+        </form>
+        {invalid && <p className="field-error">That is not a Hearth access token (43 letters, digits, - and _).</p>}
       </div>
     </div>
   );

@@ -26,6 +26,7 @@ export function useContractSync(client: HearthClient): void {
         if (disposed) return;
         store.setStatus(status);
         store.setSettings(settings);
+        store.setError(undefined); // reachable again: an old failure no longer applies
       } catch (error) {
         if (!disposed) store.setError(error instanceof Error ? error.message : String(error));
       }

@@ -42,6 +42,8 @@ test.describe('Hearth in headless mode, in a browser', () => {
     await name.fill('x'.repeat(70));
     await expect(page.getByText('Name must be at most 64 characters.')).toBeVisible();
     await expect(name).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await name.press('Enter'); // submitting by keyboard saves nothing either
     expect(await hearth.call('settings.get')).toMatchObject({ value: { nodeName: 'My Hearth node' } });
   });
 
@@ -95,7 +97,14 @@ test.describe('Hearth in headless mode, in a browser', () => {
   test('asks for the access link when opened without the token', async ({ page, hearth }) => {
     await page.goto(hearth.origin);
     await expect(page.getByRole('heading', { name: 'Hearth needs its access link' })).toBeVisible();
+    await page.getByLabel('Access token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect(page.getByText('That is not a Hearth access token')).toBeVisible();
     await page.screenshot({ path: join(SCREENSHOTS, 'needs-token.png') });
+    // Pasting the token from the api-token file opens the app.
+    await page.getByLabel('Access token').fill(hearth.token);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect(page.getByTestId('node-state').first()).toHaveText('Running');
   });
 
   test('says so when the token is wrong', async ({ page, hearth }) => {

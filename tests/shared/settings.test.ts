@@ -6,6 +6,10 @@ describe('settings schema', () => {
     expect(settingsSchema.parse(defaultSettings)).toEqual(defaultSettings);
   });
 
+  it('accepts names in any script, with emoji', () => {
+    for (const name of ['Dachboden-PC', 'ゲーミングPC', 'שרת בבית', '🔥 rig 👩‍💻']) expect(settingsPatchSchema.parse({ nodeName: name })).toEqual({ nodeName: name });
+  });
+
   it('trims the node name', () => {
     expect(settingsPatchSchema.parse({ nodeName: '  Rig 3  ' })).toEqual({ nodeName: 'Rig 3' });
   });
@@ -15,6 +19,7 @@ describe('settings schema', () => {
     [{ nodeName: '   ' }, 'nodeName: must not be empty'],
     [{ nodeName: 'x'.repeat(65) }, 'nodeName: must be at most 64 characters'],
     [{ nodeName: 'bad\u0007bell' }, 'nodeName: must not contain control characters'],
+    [{ nodeName: 'rig\u202Egnp.exe' }, 'nodeName: must not contain text-direction control characters'],
     [{ theme: 'sepia' }, 'theme'],
     [{ startPaused: 'yes' }, 'startPaused'],
     [{ nodeName: 'ok', colour: 'red' }, 'colour'],

@@ -105,6 +105,14 @@ export function takeTokenFromLocation(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
+/** A token the user pasted (headless mode prints the link with it only at first start). */
+export function rememberToken(token: string): boolean {
+  const clean = token.trim().replace(/^.*#token=/, '');
+  if (!/^[A-Za-z0-9_-]{43}$/.test(clean)) return false;
+  sessionStorage.setItem(TOKEN_KEY, clean);
+  return true;
+}
+
 export function forgetToken(): void {
   sessionStorage.removeItem(TOKEN_KEY);
 }

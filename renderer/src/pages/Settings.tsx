@@ -64,7 +64,7 @@ function NodeNameField({ settings }: { settings: SettingsShape }): ReactElement 
   const dirty = value.trim() !== settings.nodeName;
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (dirty) void save({ nodeName: value });
+    if (dirty && !problem) void save({ nodeName: value });
   };
 
   return (
@@ -80,7 +80,7 @@ function NodeNameField({ settings }: { settings: SettingsShape }): ReactElement 
           aria-invalid={problem !== undefined}
           onChange={(event) => setValue(event.target.value)}
         />
-        <button className="button primary" type="submit" disabled={!dirty || state.kind === 'saving'}>
+        <button className="button primary" type="submit" disabled={!dirty || problem !== undefined || state.kind === 'saving'}>
           Save
         </button>
       </div>

@@ -37,6 +37,9 @@ describe('headless API authentication', () => {
     expect(node.settings().nodeName).toBe('My Hearth node');
     expect(node.status().state).toBe('running');
     expect((await api(server.origin, token, 'node.status')).status).toBe(200);
+    // The scheme is case-insensitive (RFC 9110); the token is not.
+    expect((await api(server.origin, undefined, 'node.status', undefined, { authorization: `bearer ${token}` })).status).toBe(200);
+    expect((await api(server.origin, undefined, 'node.status', undefined, { authorization: `Bearer ${token.toLowerCase()}` })).status).toBe(401);
   });
 
   it('refuses the event socket without the right token, from another origin, or on another path', async () => {

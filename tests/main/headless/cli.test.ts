@@ -79,6 +79,22 @@ describe('headless mode as a process', () => {
     expect(run.output().stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('prints the token only at first start when its output is not a terminal (service logs)', async () => {
+    const dataDir = tempDir();
+    const first = startProcess(['--data-dir', dataDir, '--port', '0']);
+    const url = await first.url;
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const second = startProcess(['--data-dir', dataDir, '--port', '0']);
+    const again = await second.url;
+    second.child.kill('SIGTERM');
+    await second.exited;
+    expect(url).toContain('#token=');
+    expect(again).not.toContain('token=');
+    expect(second.output().stdout).toContain(`(access token in ${join(dataDir, 'api-token')})`);
+    expect(second.output().stdout).not.toContain(url.split('#token=')[1] ?? 'missing');
+  });
+
   it('exits 2 with the usage on a bad flag', async () => {
     const run = startProcess(['--port', 'abc']);
     const { code } = await run.exited;

@@ -60,7 +60,7 @@ describe('npm start', () => {
     const dir = tempDir();
     const fake = join(dir, 'electron');
     // Stands in for Electron: records its argument (the app folder), then runs until told to stop.
-    writeFileSync(fake, `#!/bin/sh\necho "$1" > "${join(dir, 'args')}"\ntrap 'exit 0' TERM\nwhile true; do sleep 0.1; done\n`);
+    writeFileSync(fake, `#!/bin/sh\necho "$@" > "${join(dir, 'args')}"\ntrap 'exit 0' TERM\nwhile true; do sleep 0.1; done\n`);
     chmodSync(fake, 0o755);
     const run = launch({ HEARTH_DATA_DIR: tempDir(), DISPLAY: ':99', HEARTH_ELECTRON: fake });
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -69,6 +69,7 @@ describe('npm start', () => {
     expect(code).toBe(0);
     expect(stdout).not.toContain('headless');
     const { readFileSync } = await import('node:fs');
-    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe(root);
+    // The app folder, then the user's flags (--data-dir reaches the desktop app too).
+    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe(`${root} --port 0`);
   });
 });

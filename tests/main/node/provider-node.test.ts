@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DataDirBusyError } from '../../../main/node/data-dir.ts';
+import { DataDirBusyError, processStartTime } from '../../../main/node/data-dir.ts';
 import { ProviderNode } from '../../../main/node/provider-node.ts';
 import { HEARTH_VERSION } from '../../../main/node/version.ts';
 import type { NodeStatus } from '../../../shared/node.ts';
@@ -53,6 +53,15 @@ describe('ProviderNode', () => {
     vi.advanceTimersByTime(1);
     expect(node.status()).toMatchObject({ state: 'running', pausedUntil: null, reason: 'Ready to take work (your pause ended)' });
     expect(seen.map((s) => s.state)).toEqual(['paused', 'running']);
+  });
+
+  it('ends a timed pause on time even when the machine slept through part of it', () => {
+    const node = start(tempDir());
+    node.pause({ durationMs: HOUR });
+    // Sleep: the wall clock jumps 2 h, timers do not run meanwhile.
+    vi.setSystemTime(Date.now() + 2 * HOUR);
+    vi.advanceTimersByTime(15_000);
+    expect(node.status().state).toBe('running');
   });
 
   it('pauses until resumed, and records every decision with its reason', () => {
@@ -124,6 +133,19 @@ describe('ProviderNode', () => {
     const other = tempDir();
     writeFileSync(join(other, 'hearth.lock'), '2147483646'); // no such process
     expect(start(other).status().state).toBe('running');
+  });
+
+  it('takes over a lock whose pid now belongs to another program (a reboot reused it)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'hearth.lock'), '1 12345'); // pid 1 is alive, but did not start at tick 12345
+    expect(start(dir).status().state).toBe('running');
+    expect(readFileSync(join(dir, 'hearth.lock'), 'utf8')).toBe(`${process.pid} ${processStartTime(process.pid)}`);
+  });
+
+  it('refuses while the recorded process is really alive', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'hearth.lock'), `1 ${processStartTime(1)}`);
+    expect(() => ProviderNode.start({ dataDir: dir })).toThrow('Another Hearth (process 1) is already using');
   });
 
   it('refuses calls after close', () => {

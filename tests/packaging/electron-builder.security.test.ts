@@ -1,17 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 
-const config = parse(readFileSync(join(import.meta.dirname, '..', '..', 'electron-builder.yml'), 'utf8')) as {
-  electronFuses: Record<string, boolean>;
-  asar: boolean;
-  files: string[];
+const root = join(import.meta.dirname, '..', '..');
+// electron-builder's own loader and schema validator (app-builder-lib, which electron-builder uses).
+const requireFromBuilder = createRequire(createRequire(import.meta.url).resolve('electron-builder'));
+const { getConfig, validateConfiguration } = requireFromBuilder('app-builder-lib/out/util/config/config') as {
+  getConfig: (projectDir: string, configPath: string | null, fromOptions: null) => Promise<Record<string, unknown>>;
+  validateConfiguration: (config: Record<string, unknown>, logger: unknown) => Promise<void>;
 };
+const { DebugLogger } = requireFromBuilder('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+const load = () => getConfig(root, join(root, 'electron-builder.yml'), null);
 
 describe('packaging (electron-builder.yml)', () => {
-  it('flips the Electron fuses that close ways around the app’s own code', () => {
-    expect(config.electronFuses).toEqual({
+  it('is a configuration electron-builder accepts (its schema: a misspelt fuse or option fails here)', async () => {
+    await expect(validateConfiguration(await load(), new DebugLogger(false))).resolves.toBeUndefined();
+  });
+
+  it('would reject a misspelt fuse — so the check above can fail', async () => {
+    const config = await load();
+    const broken = { ...config, electronFuses: { ...(config.electronFuses as object), runAsNodeTypo: false } };
+    await expect(validateConfiguration(broken, new DebugLogger(false))).rejects.toThrow(/Invalid configuration object[\s\S]*electronFuses/);
+  });
+
+  it('flips every fuse that closes a way around the app’s own code', async () => {
+    expect((await load()).electronFuses).toEqual({
       runAsNode: false,
       enableCookieEncryption: true,
       enableNodeOptionsEnvironmentVariable: false,
@@ -22,8 +36,9 @@ describe('packaging (electron-builder.yml)', () => {
     });
   });
 
-  it('ships the built app in an asar archive, without sources or source maps', () => {
+  it('ships the built app in an asar archive, without sources or source maps', async () => {
+    const config = await load();
     expect(config.asar).toBe(true);
-    expect(config.files).toEqual(['dist/**', 'package.json', '!**/*.map']);
+    expect(config.files).toEqual([{ filter: ['dist/**', 'package.json', '!**/*.map'] }]);
   });
 });

@@ -43,6 +43,7 @@ const main: UserConfig = {
         electron: resolve(root, 'main/electron/index.ts'),
         headless: resolve(root, 'main/headless/index.ts'),
         launch: resolve(root, 'main/launch/index.ts'),
+        worker: resolve(root, 'main/inference/worker.ts'),
       },
       external: nodeExternals,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

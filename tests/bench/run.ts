@@ -6,6 +6,7 @@
 //   CHECKed TEXT money, prepared statements) vs a bare better-sqlite3 INSERT of
 //   the same row into an unconstrained table with synchronous=NORMAL — the
 //   price of our durability and validation per job.
+// - worker: see tests/bench/worker.ts.
 // - api: a contract call over headless HTTP (token check, zod decode/encode)
 //   vs a bare node:http server answering the same JSON — the price of the
 //   contract binding per call.
@@ -18,6 +19,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { runHeadless } from '../../main/headless/run.ts';
 import { silentLogger } from '../../main/node/log.ts';
 import { Store } from '../../main/store/index.ts';
+import { benchWorker } from './worker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
 const results: string[] = [];
@@ -94,6 +96,9 @@ async function time(fn: () => unknown): Promise<number> {
   await running.close();
   results.push(`api: hearth/baseline = ${(hearth / baseline).toFixed(2)}`);
 }
+
+console.log('worker: the supervised, sandboxed inference worker');
+results.push(...(await benchWorker((line) => console.log(line))));
 
 rmSync(dir, { recursive: true, force: true });
 console.log('\nratios (throughput, higher is better; 1.00 = as fast as the baseline):');

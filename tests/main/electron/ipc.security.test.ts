@@ -47,7 +47,7 @@ describe('the IPC binding', () => {
     ['a page from elsewhere', 'own', 'https://evil.example/'],
     ['a look-alike origin', 'own', 'hearth://app.evil/'],
     ['a file page', 'own', 'file:///tmp/x.html'],
-  ])('refuses %s, and runs nothing', async (_what, sender, url, parent = null) => {
+  ])('refuses %s, and runs nothing', async (_what: string, sender: string, url: string, parent: unknown = null) => {
     const t = setup();
     cleanup = t.cleanup;
     const reply = await t.call(sender === 'own' ? t.webContents : {}, t.frame(url, parent), 'node.pause', {});

@@ -1,0 +1,218 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
+export type ModelCacheErrorCode = 'bad_url' | 'bad_sha256' | 'download_failed' | 'too_large' | 'hash_mismatch' | 'quota' | 'corrupt' | 'not_cached';
+
+export class ModelCacheError extends Error {
+  override name = 'ModelCacheError';
+  readonly code: ModelCacheErrorCode;
+  constructor(code: ModelCacheErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface CachedModel {
+  sha256: string;
+  bytes: number;
+  lastUsedAt: number;
+}
+
+export interface ModelCacheOptions {
+  dir: string;
+  /** Disk space the cache may use, in bytes. */
+  quotaBytes: number;
+  /** The largest single model accepted, in bytes. */
+  maxModelBytes?: number;
+  fetch?: typeof fetch;
+  downloadTimeoutMs?: number;
+  now?: () => number;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const PARTIAL = '.partial';
+
+/**
+ * Models on disk, named by their sha256. A download streams to a temporary
+ * file while it is hashed; only a file whose hash matches is renamed into
+ * place, so a crash never leaves a half-written model under a real name, and a
+ * wrong one is deleted. Least recently used models are evicted to stay under
+ * the quota; models in use are never evicted.
+ */
+export class ModelCache {
+  readonly #dir: string;
+  readonly #quota: number;
+  readonly #maxModel: number;
+  readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
+  readonly #now: () => number;
+  readonly #inUse = new Map<string, number>();
+  readonly #downloads = new Map<string, Promise<CachedModel>>();
+
+  private constructor(options: ModelCacheOptions) {
+    this.#dir = options.dir;
+    this.#quota = options.quotaBytes;
+    this.#maxModel = options.maxModelBytes ?? 2 * 1024 ** 3;
+    this.#fetch = options.fetch ?? fetch;
+    this.#timeoutMs = options.downloadTimeoutMs ?? 10 * 60_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Opens the cache, removing anything a crash left half-written. */
+  static async open(options: ModelCacheOptions): Promise<ModelCache> {
+    await mkdir(options.dir, { recursive: true, mode: 0o700 });
+    await rm(join(options.dir, PARTIAL), { recursive: true, force: true });
+    await mkdir(join(options.dir, PARTIAL), { mode: 0o700 });
+    return new ModelCache(options);
+  }
+
+  async list(): Promise<CachedModel[]> {
+    const models: CachedModel[] = [];
+    for (const name of await readdir(this.#dir)) {
+      if (!SHA256.test(name)) continue;
+      const info = await stat(join(this.#dir, name)).catch(() => undefined);
+      if (info?.isFile()) models.push({ sha256: name, bytes: info.size, lastUsedAt: info.mtimeMs });
+    }
+    return models;
+  }
+
+  async usedBytes(): Promise<number> {
+    return (await this.list()).reduce((sum, m) => sum + m.bytes, 0);
+  }
+
+  has(sha256: string): Promise<boolean> {
+    return stat(this.#path(sha256)).then(
+      (info) => info.isFile(),
+      () => false,
+    );
+  }
+
+  /** The model, downloading it from `url` if it is not cached. Concurrent calls share one download. */
+  async ensure(sha256: string, url: string): Promise<CachedModel> {
+    assertSha(sha256);
+    if (await this.has(sha256)) return this.#touch(sha256);
+    let download = this.#downloads.get(sha256);
+    if (!download) {
+      download = this.#download(sha256, url).finally(() => this.#downloads.delete(sha256));
+      this.#downloads.set(sha256, download);
+    }
+    return download;
+  }
+
+  /** The model's bytes, checked against its name: a file damaged on disk is deleted and reported. */
+  async read(sha256: string): Promise<Uint8Array> {
+    assertSha(sha256);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.#path(sha256));
+    } catch {
+      throw new ModelCacheError('not_cached', `model ${sha256} is not in the cache`);
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+      await rm(this.#path(sha256), { force: true });
+      throw new ModelCacheError('corrupt', `cached model ${sha256} was damaged on disk and has been removed; it will be downloaded again`);
+    }
+    await this.#touch(sha256);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Marks a model in use (never evicted) until the returned function is called. */
+  acquire(sha256: string): () => void {
+    this.#inUse.set(sha256, (this.#inUse.get(sha256) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#inUse.get(sha256) ?? 1) - 1;
+      if (left <= 0) this.#inUse.delete(sha256);
+      else this.#inUse.set(sha256, left);
+    };
+  }
+
+  async #download(sha256: string, url: string): Promise<CachedModel> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ModelCacheError('bad_url', `not a URL: ${url.slice(0, 200)}`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ModelCacheError('bad_url', `models are downloaded over http(s) only, not ${parsed.protocol}`);
+
+    let response: Response;
+    try {
+      response = await this.#fetch(parsed, { signal: AbortSignal.timeout(this.#timeoutMs), redirect: 'follow' });
+    } catch (error) {
+      throw new ModelCacheError('download_failed', `downloading ${parsed.origin}${parsed.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!response.ok || !response.body) throw new ModelCacheError('download_failed', `downloading ${parsed.origin}${parsed.pathname} failed: HTTP ${response.status}`);
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (declared > this.#maxModel) {
+      await response.body.cancel();
+      throw new ModelCacheError('too_large', `the model is ${declared} bytes, more than the ${this.#maxModel} allowed`);
+    }
+
+    const temp = join(this.#dir, PARTIAL, `${sha256}-${randomBytes(6).toString('hex')}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const maxModel = this.#maxModel;
+    try {
+      await pipeline(
+        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            size += chunk.length;
+            if (size > maxModel) throw new ModelCacheError('too_large', `the model is larger than the ${maxModel} bytes allowed`);
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(temp, { mode: 0o600 }),
+      );
+      const actual = hash.digest('hex');
+      if (actual !== sha256) throw new ModelCacheError('hash_mismatch', `the download from ${parsed.origin}${parsed.pathname} hashes to ${actual}, not ${sha256}; it was deleted`);
+      await this.#makeRoom(size);
+      await rename(temp, this.#path(sha256));
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (error instanceof ModelCacheError) throw error;
+      throw new ModelCacheError('download_failed', `downloading ${parsed.origin}${parsed.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return this.#touch(sha256);
+  }
+
+  /** Evicts least recently used models not in use until `incoming` more bytes fit the quota. */
+  async #makeRoom(incoming: number): Promise<void> {
+    if (incoming > this.#quota) throw new ModelCacheError('quota', `the model (${incoming} bytes) is larger than the whole model quota (${this.#quota} bytes)`);
+    const models = (await this.list()).sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+    let used = models.reduce((sum, m) => sum + m.bytes, 0);
+    for (const model of models) {
+      if (used + incoming <= this.#quota) return;
+      if (this.#inUse.has(model.sha256)) continue;
+      await rm(this.#path(model.sha256), { force: true });
+      used -= model.bytes;
+    }
+    if (used + incoming > this.#quota) {
+      throw new ModelCacheError('quota', `no room for ${incoming} more bytes: the models in use fill the quota of ${this.#quota} bytes`);
+    }
+  }
+
+  async #touch(sha256: string): Promise<CachedModel> {
+    const now = new Date(this.#now());
+    await utimes(this.#path(sha256), now, now);
+    const info = await stat(this.#path(sha256));
+    return { sha256, bytes: info.size, lastUsedAt: info.mtimeMs };
+  }
+
+  #path(sha256: string): string {
+    return join(this.#dir, sha256);
+  }
+}
+
+function assertSha(sha256: string): void {
+  if (!SHA256.test(sha256)) throw new ModelCacheError('bad_sha256', `not a lowercase hex sha256: ${sha256.slice(0, 80)}`);
+}

@@ -10,9 +10,11 @@ import { createDispatch, nodeHandlers } from '../node/api.ts';
 import { dataDirFromArgv, defaultDataDir } from '../node/data-dir.ts';
 import { createLogger } from '../node/log.ts';
 import { ProviderNode } from '../node/provider-node.ts';
+import { createWorkerSupervisor } from '../node/worker.ts';
 import { denyAllPermissions, guardAllWebContents } from './guards.ts';
 import { bindContractToIpc } from './ipc.ts';
 import { registerAppScheme, serveRenderer } from './protocol.ts';
+import { utilityTransport } from './utility-transport.ts';
 import { createMainWindow } from './window.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,7 +49,9 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       denyAllPermissions(session.defaultSession);
       serveRenderer(join(here, '..', 'renderer'));
-      node = ProviderNode.start({ dataDir, logger: createLogger('node') });
+      const started = ProviderNode.start({ dataDir, logger: createLogger('node') });
+      node = started;
+      started.attachWorker(createWorkerSupervisor({ onEvent: (event) => started.recordWorkerEvent(event), logger: createLogger('worker'), spawn: utilityTransport }));
       bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
       showWindow();
       app.on('activate', showWindow);

@@ -1,4 +1,4 @@
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { nodeStates } from '../../shared/node.ts';
 import type { ProviderNode } from '../node/provider-node.ts';
 
@@ -25,6 +25,15 @@ export function createMetrics(node: ProviderNode): Registry {
     collect() {
       const current = node.status().state;
       for (const state of nodeStates) this.set({ state }, state === current ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'hearth_worker_restarts_total',
+    help: 'Restarts of the inference worker after a crash, since the data dir was created (kept in SQLite).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(node.store.workerEvents.count('restarting'));
     },
   });
   return registry;

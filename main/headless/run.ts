@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../node/log.ts';
 import { ProviderNode } from '../node/provider-node.ts';
+import { createWorkerSupervisor } from '../node/worker.ts';
 import { startHeadlessServer, type HeadlessServer } from './server.ts';
 import { loadOrCreateToken, TOKEN_FILE } from './token.ts';
 
@@ -30,6 +31,8 @@ export interface RunningHeadless {
 export async function runHeadless(options: HeadlessOptions): Promise<RunningHeadless> {
   const logger = options.logger ?? createLogger('headless');
   const node = ProviderNode.start({ dataDir: options.dataDir, logger: options.logger ? options.logger : createLogger('node') });
+  // Started lazily by the first job; until then it costs nothing.
+  node.attachWorker(createWorkerSupervisor({ onEvent: (event) => node.recordWorkerEvent(event), logger: options.logger ?? createLogger('worker') }));
   let server: HeadlessServer;
   let token: string;
   let tokenCreated: boolean;

@@ -4,6 +4,7 @@ import type { NodeState, NodeStatus, PauseInput } from '../../shared/node.ts';
 import type { Settings, SettingsPatch } from '../../shared/settings.ts';
 import { Store } from '../store/index.ts';
 import type { Decision } from '../store/policy-events.ts';
+import type { WorkerEvent, WorkerSupervisor } from '../worker/supervisor.ts';
 import { ensureDataDir, lockDataDir } from './data-dir.ts';
 import { ContractEmitter, type Listener } from './emitter.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -37,6 +38,7 @@ export class ProviderNode {
   #status: NodeStatus;
   #settings: Settings;
   #resumeTimer: NodeJS.Timeout | undefined;
+  #worker: WorkerSupervisor | undefined;
   #closed = false;
 
   private constructor(options: ProviderNodeOptions, store: Store, unlock: () => void) {
@@ -119,11 +121,34 @@ export class ProviderNode {
     return this.settings();
   }
 
-  /** Stops timers and closes the store. Safe to call twice. */
+  /**
+   * Gives the node its inference worker: from now on every pause stops and
+   * releases it, every run decision lets it work again. Its events are recorded.
+   */
+  attachWorker(worker: WorkerSupervisor): void {
+    this.#worker = worker;
+    if (this.#status.state !== 'running') void worker.pause();
+  }
+
+  get worker(): WorkerSupervisor | undefined {
+    return this.#worker;
+  }
+
+  /** Records a worker start, crash, kill or restart (the supervisor's onEvent). */
+  recordWorkerEvent(event: WorkerEvent): void {
+    if (this.#closed) return;
+    const { type, ...detail } = event;
+    const pid = 'pid' in event && typeof event.pid === 'number' ? event.pid : null;
+    this.store.workerEvents.record(this.#now(), type, pid, detail);
+    if (type === 'crashed' || type === 'gave_up') this.#log.warn(`inference worker ${type}`, detail);
+  }
+
+  /** Stops timers and the worker, and closes the store. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#clearResumeTimer();
+    this.#worker?.stop();
     this.store.close();
     this.#unlock();
   }
@@ -177,6 +202,8 @@ export class ProviderNode {
       since: changed ? now : this.#status.since,
     };
     this.store.policyEvents.record({ at: now, decision: event.decision, source: event.source, reason, budget: null });
+    if (state === 'paused') void this.#worker?.pause();
+    else if (state === 'running') this.#worker?.resume();
     this.#log.info(`${state}: ${reason}`);
     this.#events.emit('node.statusChanged', this.status());
   }

@@ -7,6 +7,7 @@ import { NodeStateRepository } from './node-state.ts';
 import { PolicyEventsRepository } from './policy-events.ts';
 import { SettingsRepository } from './settings.ts';
 import { VouchersRepository } from './vouchers.ts';
+import { WorkerEventsRepository } from './worker-events.ts';
 
 export const DATABASE_FILE = 'hearth.db';
 
@@ -20,6 +21,7 @@ export class Store {
   readonly vouchers: VouchersRepository;
   readonly chainTxs: ChainTxsRepository;
   readonly policyEvents: PolicyEventsRepository;
+  readonly workerEvents: WorkerEventsRepository;
 
   private constructor(db: Database, file: string) {
     this.db = db;
@@ -30,6 +32,7 @@ export class Store {
     this.vouchers = new VouchersRepository(db);
     this.chainTxs = new ChainTxsRepository(db);
     this.policyEvents = new PolicyEventsRepository(db);
+    this.workerEvents = new WorkerEventsRepository(db);
   }
 
   static open(file: string): Store {

@@ -111,6 +111,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX policy_events_at ON policy_events (at);
     `,
   },
+  {
+    version: 2,
+    name: 'worker events: every start, crash, kill and restart of the inference worker',
+    sql: `
+      CREATE TABLE worker_events (
+        id     INTEGER PRIMARY KEY,
+        at     INTEGER NOT NULL,
+        kind   TEXT NOT NULL CHECK (kind IN ('started', 'crashed', 'killed', 'restarting', 'gave_up', 'provider_fallback')),
+        pid    INTEGER,
+        detail TEXT NOT NULL CHECK (json_valid(detail))
+      ) STRICT;
+      CREATE INDEX worker_events_at ON worker_events (at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

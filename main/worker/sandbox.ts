@@ -59,10 +59,10 @@ export function sandboxSpec(options: SandboxOptions): SandboxSpec {
   const prlimit = platform === 'linux' && options.memoryCapBytes !== undefined ? findOnPath('prlimit', env.PATH) : undefined;
   if (prlimit && options.memoryCapBytes !== undefined) {
     layers.push(`address space: capped at ${options.memoryCapBytes} bytes (prlimit)`);
-    return { entry: options.entry, command: prlimit, args: [`--as=${options.memoryCapBytes}`, '--', node, ...nodeArgs], env: clean, layers };
+    return { entry: options.entry, command: prlimit, args: [`--as=${options.memoryCapBytes}`, '--', node, ...nodeArgs], nodeArgs, memoryCapBytes: options.memoryCapBytes, env: clean, layers };
   }
   layers.push(options.memoryCapBytes === undefined ? 'address space: not capped' : 'address space: not capped (prlimit not available)');
-  return { entry: options.entry, command: node, args: nodeArgs, env: clean, layers };
+  return { entry: options.entry, command: node, args: nodeArgs, nodeArgs, env: clean, layers };
 }
 
 function findOnPath(program: string, path = '/usr/bin:/bin'): string | undefined {

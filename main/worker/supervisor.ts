@@ -159,9 +159,11 @@ export class WorkerSupervisor {
       this.#end(worker, 'pause');
       return 'killed';
     }
+    // Forget the sessions before asking: the worker handles messages in order, so a load sent
+    // after this (a job right after resume) lands after the release.
+    worker.loaded.clear();
     try {
       await this.#request(worker, (id) => ({ type: 'release', id }), this.#options.pauseGraceMs, 'unresponsive');
-      worker.loaded.clear(); // its sessions are gone: models load again on resume
       return 'released';
     } catch {
       return 'killed';

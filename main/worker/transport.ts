@@ -27,6 +27,10 @@ export interface WorkerSpawnSpec {
   command: string;
   /** Arguments before the entry script (wrapper arguments, then Node flags). */
   args: string[];
+  /** The Node flags alone (for hosts that start Node themselves, like Electron's utilityProcess). */
+  nodeArgs: string[];
+  /** The address-space cap the spec asks for, if any (Linux). */
+  memoryCapBytes?: number;
   env: Record<string, string>;
 }
 

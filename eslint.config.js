@@ -92,7 +92,12 @@ export default tseslint.config(
   {
     // Code that runs inside the worker: ONNX Runtime and shared/ only.
     files: ['main/inference/**'],
-    rules: restrict({ modules: ['electron', 'better-sqlite3'], regex: '^\\.\\./(?!\\.\\./shared/)' }),
+    rules: restrict({
+      modules: ['electron', 'better-sqlite3'],
+      patterns: ['store', 'worker', 'node', 'headless', 'electron', 'models', 'launch', 'devnet', 'wallet', 'network', 'policy', 'hardware'].map((folder) => `**/main/${folder}/**`).concat(
+        ['store', 'worker', 'node', 'headless', 'electron', 'models', 'launch', 'devnet', 'wallet', 'network', 'policy', 'hardware'].flatMap((folder) => [`../${folder}/*`, `../../${folder}/*`]),
+      ),
+    }),
   },
   {
     files: ['main/store/**'],

@@ -30,6 +30,8 @@ export type ToWorker =
   | { type: 'configure'; config: WorkerConfig }
   | { type: 'load'; id: number; sha256: string; bytes: Uint8Array }
   | { type: 'run'; id: number; task: 'tensor'; sha256: string; inputs: Record<string, WireTensor> }
+  /** `image`: the compressed PNG or JPEG; decoding and all pre-/post-processing happen in the worker. */
+  | { type: 'run'; id: number; task: 'ocr'; sha256: string; image: Uint8Array }
   | { type: 'release'; id: number };
 
 export interface ProviderReport {
@@ -57,6 +59,7 @@ export type FromWorker =
   | { type: 'ready'; pid: number; ortVersion: string; nodeVersion: string; providers: ProviderReport[] }
   | { type: 'loaded'; id: number; sha256: string; inputs: TensorSpec[]; outputs: TensorSpec[]; provider: ExecutionProviderName; fallbackReason?: string }
   | { type: 'result'; id: number; outputs: Record<string, WireTensor>; durationMs: number; provider: ExecutionProviderName }
+  | { type: 'ocrResult'; id: number; lines: OcrLine[]; durationMs: number; provider: ExecutionProviderName }
   | { type: 'released'; id: number; sessions: number }
   | { type: 'error'; id: number; code: WorkerErrorCode; message: string };
 
@@ -65,6 +68,16 @@ export interface TensorSpec {
   name: string;
   type: TensorType | 'unknown';
   dims: (number | string)[];
+}
+
+export interface OcrLine {
+  text: string;
+  /** Mean probability of the recognised characters, 0–1. */
+  confidence: number;
+  /** Corners in image pixels: top-left, top-right, bottom-right, bottom-left. */
+  box: [number, number][];
+  /** The text was upside down and was turned before recognition. */
+  rotated: boolean;
 }
 
 export function bytesOf(tensor: WireTensor): number {

@@ -13,6 +13,9 @@ import { createHash } from 'node:crypto';
 import { scaleModel } from '../../shared/onnx/zoo.ts';
 import type { ExecutionProviderName, FromWorker, TensorSpec, TensorType, ToWorker, WireTensor, WorkerConfig } from '../../shared/worker-protocol.ts';
 import { tensorTypes } from '../../shared/worker-protocol.ts';
+import { decodeOcrBundle, isOcrBundle } from '../../shared/ocr-bundle.ts';
+import { decodeImage } from './ocr/image.ts';
+import { alphabetFrom, recognise, type OcrSessions } from './ocr/pipeline.ts';
 import { detectProviders, firstLine, providerOrder } from './providers.ts';
 import { InputError, validateInputs } from './validate.ts';
 
@@ -24,7 +27,9 @@ ort.env.logLevel = 'fatal';
 
 type Session = Awaited<ReturnType<typeof ort.InferenceSession.create>>;
 interface Loaded {
-  session: Session;
+  /** Every session this model holds (one for a plain model, three for an OCR bundle). */
+  sessions: Session[];
+  ocr?: OcrSessions;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
   provider: ExecutionProviderName;
@@ -57,7 +62,7 @@ async function handle(message: ToWorker): Promise<void> {
       return run(message);
     case 'release': {
       const count = sessions.size;
-      for (const loaded of sessions.values()) await loaded.session.release();
+      for (const loaded of sessions.values()) for (const session of loaded.sessions) await session.release();
       sessions.clear();
       channel.send({ type: 'released', id: message.id, sessions: count });
       return;
@@ -75,22 +80,43 @@ async function load(id: number, sha256: string, bytes: Uint8Array): Promise<void
   const existing = sessions.get(sha256);
   if (existing) return sendLoaded(id, sha256, existing);
 
+  let bundle: ReturnType<typeof decodeOcrBundle> | undefined;
+  if (isOcrBundle(bytes)) {
+    try {
+      bundle = decodeOcrBundle(bytes);
+    } catch (error) {
+      return fail(id, 'model_invalid', `the OCR bundle is damaged: ${firstLine(error)}`);
+    }
+  }
   let lastError = 'no execution provider could load the model';
   const order = providerOrder(config.executionProvider, providers);
   for (const provider of order) {
+    const created: Session[] = [];
     try {
-      const session = await ort.InferenceSession.create(bytes, {
-        executionProviders: [provider],
-        intraOpNumThreads: config.intraOpThreads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3,
-      });
-      const loaded: Loaded = { session, inputs: specs(session.inputMetadata), outputs: specs(session.outputMetadata), provider };
+      const create = async (model: Uint8Array): Promise<Session> => {
+        const session = await ort.InferenceSession.create(model, {
+          executionProviders: [provider],
+          intraOpNumThreads: config?.intraOpThreads ?? 1,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+          logSeverityLevel: 3,
+        });
+        created.push(session);
+        return session;
+      };
+      let loaded: Loaded;
+      if (bundle) {
+        const ocr: OcrSessions = { det: await create(bundle.det), cls: await create(bundle.cls), rec: await create(bundle.rec), alphabet: alphabetFrom(bundle.keys) };
+        loaded = { sessions: created, ocr, inputs: [{ name: 'image', type: 'uint8', dims: ['bytes'] }], outputs: [], provider };
+      } else {
+        const session = await create(bytes);
+        loaded = { sessions: created, inputs: specs(session.inputMetadata), outputs: specs(session.outputMetadata), provider };
+      }
       sessions.set(sha256, loaded);
       const fallbackReason = provider === order[0] ? undefined : `${order[0]} failed: ${lastError}`;
       return sendLoaded(id, sha256, loaded, fallbackReason);
     } catch (error) {
+      for (const session of created) await session.release();
       lastError = firstLine(error);
     }
   }
@@ -105,6 +131,10 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   if (!config) return fail(message.id, 'worker_unavailable', 'the worker is not configured yet');
   const loaded = sessions.get(message.sha256);
   if (!loaded) return fail(message.id, 'model_not_loaded', `model ${message.sha256} is not loaded`);
+  if (message.task === 'ocr') return runOcr(message, loaded, config);
+  if (loaded.ocr) return fail(message.id, 'invalid_input', 'this model is an OCR bundle: send an ocr job');
+  const session = loaded.sessions[0];
+  if (!session) return fail(message.id, 'model_not_loaded', 'no session');
   try {
     validateInputs(loaded.inputs, message.inputs, config.maxInputBytes);
   } catch (error) {
@@ -115,7 +145,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   for (const [name, tensor] of Object.entries(message.inputs)) feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
   const started = performance.now();
   try {
-    const outputs = await loaded.session.run(feeds);
+    const outputs = await session.run(feeds);
     const wire: Record<string, WireTensor> = {};
     for (const [name, value] of Object.entries(outputs)) {
       wire[name] = { type: value.type as TensorType, dims: [...value.dims], data: value.data as WireTensor['data'] };
@@ -125,6 +155,21 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     const text = firstLine(error);
     const outOfMemory = /bad_alloc|Failed to allocate|out of memory|std::bad_array_new_length/i.test(text);
     fail(message.id, outOfMemory ? 'out_of_memory' : 'run_failed', text);
+  }
+}
+
+async function runOcr(message: Extract<ToWorker, { task: 'ocr' }>, loaded: Loaded, cfg: WorkerConfig): Promise<void> {
+  if (!loaded.ocr) return fail(message.id, 'invalid_input', 'this model is not an OCR bundle');
+  if (!(message.image instanceof Uint8Array)) return fail(message.id, 'invalid_input', 'the image must be bytes');
+  if (message.image.byteLength > cfg.maxInputBytes) return fail(message.id, 'invalid_input', `the image exceeds the size limit of ${cfg.maxInputBytes} bytes`);
+  const started = performance.now();
+  try {
+    const lines = await recognise(ort, loaded.ocr, decodeImage(message.image));
+    channel.send({ type: 'ocrResult', id: message.id, lines, durationMs: performance.now() - started, provider: loaded.provider });
+  } catch (error) {
+    if (error instanceof InputError) return fail(message.id, 'invalid_input', error.message);
+    const text = firstLine(error);
+    fail(message.id, /bad_alloc|Failed to allocate|out of memory/i.test(text) ? 'out_of_memory' : 'run_failed', text);
   }
 }
 

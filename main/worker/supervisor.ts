@@ -1,6 +1,7 @@
 import type {
   ExecutionProviderName,
   FromWorker,
+  OcrLine,
   ProviderReport,
   TensorSpec,
   ToWorker,
@@ -39,6 +40,21 @@ export interface ModelInfo {
 
 export interface RunResult {
   outputs: Record<string, WireTensor>;
+  durationMs: number;
+  provider: ExecutionProviderName;
+}
+
+export interface OcrJob {
+  /** The sha256 of an OCR bundle (shared/ocr-bundle.ts). */
+  modelSha256: string;
+  modelBytes: () => Uint8Array | Promise<Uint8Array>;
+  /** PNG or JPEG bytes, as they arrived. */
+  image: Uint8Array;
+  deadlineMs: number;
+}
+
+export interface OcrRunResult {
+  lines: OcrLine[];
   durationMs: number;
   provider: ExecutionProviderName;
 }
@@ -137,6 +153,15 @@ export class WorkerSupervisor {
     const reply = await this.#request(worker, (id) => ({ type: 'run', id, task: 'tensor', sha256: job.modelSha256, inputs: job.inputs }), job.deadlineMs);
     if (reply.type !== 'result') throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
     return { outputs: reply.outputs, durationMs: reply.durationMs, provider: reply.provider };
+  }
+
+  /** Text lines with boxes and confidences from an image; the image is decoded and processed inside the worker. */
+  async runOcr(job: OcrJob): Promise<OcrRunResult> {
+    const worker = await this.#ensureWorker();
+    await this.#ensureLoaded(worker, job.modelSha256, job.modelBytes);
+    const reply = await this.#request(worker, (id) => ({ type: 'run', id, task: 'ocr', sha256: job.modelSha256, image: job.image }), job.deadlineMs);
+    if (reply.type !== 'ocrResult') throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
+    return { lines: reply.lines, durationMs: reply.durationMs, provider: reply.provider };
   }
 
   /** What the worker knows of a model (loading it if needed): its declared inputs and outputs. */

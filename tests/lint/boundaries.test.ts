@@ -40,6 +40,8 @@ describe('lint enforces the architecture’s "may import" column', () => {
     ['main/node/x.ts', "const { app } = await import('electron');"],
     ['main/headless/x.ts', "import * as ort from 'onnxruntime-node';"],
     ['main/inference/x.ts', "import { Store } from '../store/index.ts';"],
+    ['main/inference/ocr/x.ts', "import { Store } from '../../store/index.ts';"],
+    ['main/inference/ocr/x.ts', "import { WorkerSupervisor } from '../../worker/supervisor.ts';"],
   ])('%s may not: %s', async (path, code) => {
     expect(await violations(path, `${code}\nexport {};\n`)).not.toEqual([]);
   });
@@ -54,6 +56,8 @@ describe('lint enforces the architecture’s "may import" column', () => {
     ['main/headless/x.ts', "import { createServer } from 'node:http';"],
     ['main/inference/x.ts', "import * as ort from 'onnxruntime-node';"],
     ['main/inference/x.ts', "import { tensorTypes } from '../../shared/worker-protocol.ts';"],
+    ['main/inference/ocr/x.ts', "import { tensorTypes } from '../../../shared/worker-protocol.ts';"],
+    ['main/inference/ocr/x.ts', "import { InputError } from '../validate.ts';"],
     ['renderer/src/x.ts', "const page = await import('./pages/Overview.tsx');"],
   ])('%s may: %s', async (path, code) => {
     expect(await violations(path, `${code}\nexport {};\n`)).toEqual([]);

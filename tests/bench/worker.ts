@@ -5,6 +5,11 @@ import { workerLocation } from '../../main/worker/entry.ts';
 import { forkTransport } from '../../main/worker/fork-transport.ts';
 import { sandboxSpec } from '../../main/worker/sandbox.ts';
 import { WorkerSupervisor, type WorkerEvent } from '../../main/worker/supervisor.ts';
+import { bundledOcrModel } from '../../main/models/bundled.ts';
+import { decodeImage } from '../../main/inference/ocr/image.ts';
+import { alphabetFrom, recognise } from '../../main/inference/ocr/pipeline.ts';
+import { decodeOcrBundle } from '../../shared/ocr-bundle.ts';
+import { join } from 'node:path';
 import { mlpModel, scaleModel, seededWeights, spinModel } from '../../shared/onnx/zoo.ts';
 import type { WireTensor } from '../../shared/worker-protocol.ts';
 
@@ -18,12 +23,12 @@ const rssMb = (pid: number | undefined): number => {
   return Number(match?.[1] ?? 0) / 1024;
 };
 
-function supervisor(events: WorkerEvent[] = []): WorkerSupervisor {
+function supervisor(events: WorkerEvent[] = [], intraOpThreads = 1): WorkerSupervisor {
   const { entry, root } = workerLocation();
   return new WorkerSupervisor({
     spawn: forkTransport,
     spec: () => sandboxSpec({ entry, readPaths: [root], memoryCapBytes: 4 * 1024 ** 3 }),
-    config: () => ({ intraOpThreads: 1, executionProvider: 'cpu', maxInputBytes: 64 * 1024 * 1024 }),
+    config: () => ({ intraOpThreads, executionProvider: 'cpu', maxInputBytes: 64 * 1024 * 1024 }),
     onEvent: (event) => events.push(event),
   });
 }
@@ -68,6 +73,40 @@ export async function benchWorker(log: (line: string) => void): Promise<string[]
     worker.stop();
     log(`  ${name.padEnd(28)} raw in-process ${raw.toFixed(0).padStart(6)}/s · worker sequential ${sequential.toFixed(0).padStart(6)}/s · worker 8 in flight ${withPipelining.toFixed(0).padStart(6)}/s`);
     results.push(`worker/raw throughput, ${name}: ${(withPipelining / raw).toFixed(2)} with pipelining (8 in flight), ${(sequential / raw).toFixed(2)} one at a time`);
+  }
+
+  // ---- OCR: the whole pipeline (decode, detect, classify, recognise) --------
+  {
+    const bundle = await bundledOcrModel();
+    const parts = decodeOcrBundle(bundle);
+    const image = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ocr', 'two-lines.png'));
+    const options = { intraOpNumThreads: 2, interOpNumThreads: 1, executionProviders: ['cpu'], graphOptimizationLevel: 'all' as const };
+    const sessions = {
+      det: await ort.InferenceSession.create(parts.det, options),
+      cls: await ort.InferenceSession.create(parts.cls, options),
+      rec: await ort.InferenceSession.create(parts.rec, options),
+      alphabet: alphabetFrom(parts.keys),
+    };
+    const count = 40;
+    for (let i = 0; i < 5; i++) await recognise(ort, sessions, decodeImage(image));
+    const rawStart = performance.now();
+    for (let i = 0; i < count; i++) await recognise(ort, sessions, decodeImage(image));
+    const raw = (count / (performance.now() - rawStart)) * 1000;
+    for (const session of [sessions.det, sessions.cls, sessions.rec]) await session.release();
+
+    const worker = supervisor([], 2);
+    await worker.start();
+    const idleRss = rssMb(worker.status().pid);
+    const job = () => worker.runOcr({ modelSha256: sha(bundle), modelBytes: () => bundle, image, deadlineMs: 60_000 });
+    for (let i = 0; i < 5; i++) await job();
+    const loadedRss = rssMb(worker.status().pid);
+    const viaWorker = await pipelined(count, 2, job);
+    const afterRss = rssMb(worker.status().pid);
+    worker.stop();
+    log(`  OCR, 640×200 PNG, 2 lines     raw in-process ${raw.toFixed(2)}/s · worker (2 in flight) ${viaWorker.toFixed(2)}/s`);
+    log(`  worker RSS with OCR: idle ${idleRss.toFixed(0)} MB · OCR models loaded ${loadedRss.toFixed(0)} MB · after ${count + 5} OCR jobs ${afterRss.toFixed(0)} MB`);
+    results.push(`worker/raw throughput, OCR pipeline: ${(viaWorker / raw).toFixed(2)} (target ≥ 0.95)`);
+    results.push(`worker RSS with OCR loaded: ${Math.max(loadedRss, afterRss).toFixed(0)} MB (target ≤ 400 MB)`);
   }
 
   // ---- pause latency: pause() call → sessions released ---------------------

@@ -32,6 +32,7 @@ export type ToWorker =
   | { type: 'run'; id: number; task: 'tensor'; sha256: string; inputs: Record<string, WireTensor> }
   /** `image`: the compressed PNG or JPEG; decoding and all pre-/post-processing happen in the worker. */
   | { type: 'run'; id: number; task: 'ocr'; sha256: string; image: Uint8Array }
+  | { type: 'run'; id: number; task: 'embedding'; sha256: string; texts: string[] }
   | { type: 'release'; id: number };
 
 export interface ProviderReport {
@@ -60,6 +61,7 @@ export type FromWorker =
   | { type: 'loaded'; id: number; sha256: string; inputs: TensorSpec[]; outputs: TensorSpec[]; provider: ExecutionProviderName; fallbackReason?: string }
   | { type: 'result'; id: number; outputs: Record<string, WireTensor>; durationMs: number; provider: ExecutionProviderName }
   | { type: 'ocrResult'; id: number; lines: OcrLine[]; durationMs: number; provider: ExecutionProviderName }
+  | { type: 'embeddingResult'; id: number; vectors: Float32Array; dims: [number, number]; tokens: number[]; durationMs: number; provider: ExecutionProviderName }
   | { type: 'released'; id: number; sessions: number }
   | { type: 'error'; id: number; code: WorkerErrorCode; message: string };
 

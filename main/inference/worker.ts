@@ -13,7 +13,9 @@ import { createHash } from 'node:crypto';
 import { scaleModel } from '../../shared/onnx/zoo.ts';
 import type { ExecutionProviderName, FromWorker, TensorSpec, TensorType, ToWorker, WireTensor, WorkerConfig } from '../../shared/worker-protocol.ts';
 import { tensorTypes } from '../../shared/worker-protocol.ts';
+import { decodeEmbeddingBundle, isEmbeddingBundle } from '../../shared/embedding-bundle.ts';
 import { decodeOcrBundle, isOcrBundle } from '../../shared/ocr-bundle.ts';
+import { createEmbedder, embed, type Embedder } from './embedding.ts';
 import { decodeImage } from './ocr/image.ts';
 import { alphabetFrom, recognise, type OcrSessions } from './ocr/pipeline.ts';
 import { detectProviders, firstLine, providerOrder } from './providers.ts';
@@ -30,6 +32,7 @@ interface Loaded {
   /** Every session this model holds (one for a plain model, three for an OCR bundle). */
   sessions: Session[];
   ocr?: OcrSessions;
+  embedder?: Embedder;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
   provider: ExecutionProviderName;
@@ -81,12 +84,12 @@ async function load(id: number, sha256: string, bytes: Uint8Array): Promise<void
   if (existing) return sendLoaded(id, sha256, existing);
 
   let bundle: ReturnType<typeof decodeOcrBundle> | undefined;
-  if (isOcrBundle(bytes)) {
-    try {
-      bundle = decodeOcrBundle(bytes);
-    } catch (error) {
-      return fail(id, 'model_invalid', `the OCR bundle is damaged: ${firstLine(error)}`);
-    }
+  let embedding: ReturnType<typeof decodeEmbeddingBundle> | undefined;
+  try {
+    if (isOcrBundle(bytes)) bundle = decodeOcrBundle(bytes);
+    else if (isEmbeddingBundle(bytes)) embedding = decodeEmbeddingBundle(bytes);
+  } catch (error) {
+    return fail(id, 'model_invalid', `the model bundle is damaged: ${firstLine(error)}`);
   }
   let lastError = 'no execution provider could load the model';
   const order = providerOrder(config.executionProvider, providers);
@@ -108,6 +111,9 @@ async function load(id: number, sha256: string, bytes: Uint8Array): Promise<void
       if (bundle) {
         const ocr: OcrSessions = { det: await create(bundle.det), cls: await create(bundle.cls), rec: await create(bundle.rec), alphabet: alphabetFrom(bundle.keys) };
         loaded = { sessions: created, ocr, inputs: [{ name: 'image', type: 'uint8', dims: ['bytes'] }], outputs: [], provider };
+      } else if (embedding) {
+        const embedder = createEmbedder(await create(embedding.model), embedding);
+        loaded = { sessions: created, embedder, inputs: [{ name: 'texts', type: 'unknown', dims: ['texts'] }], outputs: [], provider };
       } else {
         const session = await create(bytes);
         loaded = { sessions: created, inputs: specs(session.inputMetadata), outputs: specs(session.outputMetadata), provider };
@@ -132,7 +138,9 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   const loaded = sessions.get(message.sha256);
   if (!loaded) return fail(message.id, 'model_not_loaded', `model ${message.sha256} is not loaded`);
   if (message.task === 'ocr') return runOcr(message, loaded, config);
+  if (message.task === 'embedding') return runEmbedding(message, loaded, config);
   if (loaded.ocr) return fail(message.id, 'invalid_input', 'this model is an OCR bundle: send an ocr job');
+  if (loaded.embedder) return fail(message.id, 'invalid_input', 'this model is an embedding bundle: send an embedding job');
   const session = loaded.sessions[0];
   if (!session) return fail(message.id, 'model_not_loaded', 'no session');
   try {
@@ -155,6 +163,20 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     const text = firstLine(error);
     const outOfMemory = /bad_alloc|Failed to allocate|out of memory|std::bad_array_new_length/i.test(text);
     fail(message.id, outOfMemory ? 'out_of_memory' : 'run_failed', text);
+  }
+}
+
+async function runEmbedding(message: Extract<ToWorker, { task: 'embedding' }>, loaded: Loaded, cfg: WorkerConfig): Promise<void> {
+  if (!loaded.embedder) return fail(message.id, 'invalid_input', 'this model is not an embedding bundle');
+  const size = Array.isArray(message.texts) ? message.texts.reduce((sum, t) => sum + (typeof t === 'string' ? t.length * 2 : 0), 0) : 0;
+  if (size > cfg.maxInputBytes) return fail(message.id, 'invalid_input', `the texts exceed the size limit of ${cfg.maxInputBytes} bytes`);
+  const started = performance.now();
+  try {
+    const { vectors, dims, tokens } = await embed(ort, loaded.embedder, message.texts);
+    channel.send({ type: 'embeddingResult', id: message.id, vectors, dims, tokens, durationMs: performance.now() - started, provider: loaded.provider });
+  } catch (error) {
+    if (error instanceof InputError) return fail(message.id, 'invalid_input', error.message);
+    fail(message.id, 'run_failed', firstLine(error));
   }
 }
 

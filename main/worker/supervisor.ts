@@ -59,6 +59,23 @@ export interface OcrRunResult {
   provider: ExecutionProviderName;
 }
 
+export interface EmbeddingJob {
+  /** The sha256 of an embedding bundle (shared/embedding-bundle.ts). */
+  modelSha256: string;
+  modelBytes: () => Uint8Array | Promise<Uint8Array>;
+  texts: string[];
+  deadlineMs: number;
+}
+
+export interface EmbeddingRunResult {
+  /** Row-major [texts, dim]. */
+  vectors: Float32Array;
+  dims: [number, number];
+  tokens: number[];
+  durationMs: number;
+  provider: ExecutionProviderName;
+}
+
 export interface TensorJob {
   modelSha256: string;
   /** Called once per worker incarnation that has not loaded this model yet. */
@@ -162,6 +179,15 @@ export class WorkerSupervisor {
     const reply = await this.#request(worker, (id) => ({ type: 'run', id, task: 'ocr', sha256: job.modelSha256, image: job.image }), job.deadlineMs);
     if (reply.type !== 'ocrResult') throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
     return { lines: reply.lines, durationMs: reply.durationMs, provider: reply.provider };
+  }
+
+  /** Sentence embeddings of `texts`; tokenisation and pooling happen inside the worker. */
+  async runEmbedding(job: EmbeddingJob): Promise<EmbeddingRunResult> {
+    const worker = await this.#ensureWorker();
+    await this.#ensureLoaded(worker, job.modelSha256, job.modelBytes);
+    const reply = await this.#request(worker, (id) => ({ type: 'run', id, task: 'embedding', sha256: job.modelSha256, texts: job.texts }), job.deadlineMs);
+    if (reply.type !== 'embeddingResult') throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
+    return { vectors: reply.vectors, dims: reply.dims, tokens: reply.tokens, durationMs: reply.durationMs, provider: reply.provider };
   }
 
   /** What the worker knows of a model (loading it if needed): its declared inputs and outputs. */

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { nodeStatusSchema, pauseInputSchema } from './node.ts';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
+import { workerStatusSchema } from './worker.ts';
 
 /** Methods that take no input accept nothing, or an empty object. */
 const noInput = z.object({}).strict().optional();
@@ -22,11 +23,13 @@ export const methods = {
   'node.resume': { input: noInput, output: nodeStatusSchema },
   'settings.get': { input: noInput, output: settingsSchema },
   'settings.update': { input: settingsPatchSchema, output: settingsSchema },
+  'worker.status': { input: noInput, output: workerStatusSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {
   'node.statusChanged': nodeStatusSchema,
   'settings.changed': settingsSchema,
+  'worker.statusChanged': workerStatusSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;

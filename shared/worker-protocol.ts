@@ -40,6 +40,8 @@ export interface ProviderReport {
   available: boolean;
   /** Why it is not available, in words (missing libraries, no adapter, …). */
   reason?: string;
+  /** ONNX Runtime's own message, for troubleshooting. */
+  detail?: string;
 }
 
 export const workerErrorCodes = [

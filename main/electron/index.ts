@@ -51,7 +51,7 @@ if (!app.requestSingleInstanceLock()) {
       serveRenderer(join(here, '..', 'renderer'));
       const started = ProviderNode.start({ dataDir, logger: createLogger('node') });
       node = started;
-      started.attachWorker(createWorkerSupervisor({ onEvent: (event) => started.recordWorkerEvent(event), logger: createLogger('worker'), spawn: utilityTransport }));
+      started.attachWorker(createWorkerSupervisor({ onEvent: (event) => started.recordWorkerEvent(event), logger: createLogger('worker'), spawn: utilityTransport }), { warm: true });
       bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
       showWindow();
       app.on('activate', showWindow);

@@ -31,8 +31,8 @@ export interface RunningHeadless {
 export async function runHeadless(options: HeadlessOptions): Promise<RunningHeadless> {
   const logger = options.logger ?? createLogger('headless');
   const node = ProviderNode.start({ dataDir: options.dataDir, logger: options.logger ? options.logger : createLogger('node') });
-  // Started lazily by the first job; until then it costs nothing.
-  node.attachWorker(createWorkerSupervisor({ onEvent: (event) => node.recordWorkerEvent(event), logger: options.logger ?? createLogger('worker') }));
+  // Kept warm while the node may run (ready for jobs, providers probed); unloaded or killed on pause.
+  node.attachWorker(createWorkerSupervisor({ onEvent: (event) => node.recordWorkerEvent(event), logger: options.logger ?? createLogger('worker') }), { warm: true });
   let server: HeadlessServer;
   let token: string;
   let tokenCreated: boolean;

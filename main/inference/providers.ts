@@ -24,20 +24,28 @@ function candidates(platform: NodeJS.Platform): ExecutionProviderName[] {
  */
 export async function detectProviders(ort: typeof Ort, probeModel: Uint8Array, platform = process.platform): Promise<ProviderReport[]> {
   const reports: ProviderReport[] = [];
-  for (const name of PREFERENCE) {
-    if (!candidates(platform).includes(name)) {
-      reports.push({ name, available: false, reason: `not built for ${platform}` });
-      continue;
-    }
+  for (const name of PREFERENCE.filter((p) => candidates(platform).includes(p))) {
     try {
       const session = await ort.InferenceSession.create(probeModel, { executionProviders: [name], logSeverityLevel: 4 });
       await session.release();
       reports.push({ name, available: true });
     } catch (error) {
-      reports.push({ name, available: false, reason: firstLine(error) });
+      const detail = firstLine(error);
+      reports.push({ name, available: false, reason: explain(name, detail), detail });
     }
   }
   return reports;
+}
+
+/** A provider's failure in words a person can act on; the raw message stays in `detail`. */
+export function explain(name: ExecutionProviderName, detail: string): string {
+  if (name === 'cuda' && /Failed to load (shared )?library|libcudart|libcublas|libcudnn|providers_cuda/i.test(detail)) {
+    return 'CUDA libraries are not installed (see the README: enabling CUDA on Linux)';
+  }
+  if (name === 'cuda' && /no CUDA-capable device|cudaErrorNoDevice|CUDA driver version/i.test(detail)) return 'no usable NVIDIA GPU or driver';
+  if (name === 'webgpu' && /adapter/i.test(detail)) return 'no WebGPU adapter (no GPU, or no Vulkan/Metal/D3D12 driver for it)';
+  if (name === 'dml' && /DirectML|D3D12|adapter/i.test(detail)) return 'no DirectX 12 GPU for DirectML';
+  return detail.length > 160 ? `${detail.slice(0, 157)}…` : detail;
 }
 
 /** The providers to try, in order, for a configured choice; CPU always last. */

@@ -22,6 +22,7 @@ export function nodeHandlers(node: ProviderNode): Handlers {
     'node.resume': () => node.resume(),
     'settings.get': () => node.settings(),
     'settings.update': (patch) => node.updateSettings(patch),
+    'worker.status': () => node.workerStatus(),
   };
 }
 

@@ -5,6 +5,8 @@ import type { Settings, SettingsPatch } from '../../shared/settings.ts';
 import { Store } from '../store/index.ts';
 import type { Decision } from '../store/policy-events.ts';
 import type { WorkerEvent, WorkerSupervisor } from '../worker/supervisor.ts';
+import type { ProviderReport } from '../../shared/worker-protocol.ts';
+import type { WorkerStatus } from '../../shared/worker.ts';
 import { ensureDataDir, lockDataDir } from './data-dir.ts';
 import { ContractEmitter, type Listener } from './emitter.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -39,6 +41,9 @@ export class ProviderNode {
   #settings: Settings;
   #resumeTimer: NodeJS.Timeout | undefined;
   #worker: WorkerSupervisor | undefined;
+  #warm = false;
+  /** Providers found at the worker's last start: still shown while it is stopped or paused. */
+  #lastProviders: ProviderReport[] = [];
   #closed = false;
 
   private constructor(options: ProviderNodeOptions, store: Store, unlock: () => void) {
@@ -125,13 +130,35 @@ export class ProviderNode {
    * Gives the node its inference worker: from now on every pause stops and
    * releases it, every run decision lets it work again. Its events are recorded.
    */
-  attachWorker(worker: WorkerSupervisor): void {
+  attachWorker(worker: WorkerSupervisor, options: { warm?: boolean } = {}): void {
     this.#worker = worker;
+    this.#warm = options.warm ?? false;
     if (this.#status.state !== 'running') void worker.pause();
+    else this.#warmUp();
+  }
+
+  /** Starts the worker ahead of the first job (and probes the execution providers), when asked to keep it warm. */
+  #warmUp(): void {
+    if (!this.#warm || !this.#worker) return;
+    this.#worker.start().catch((error: unknown) => this.#log.warn('the inference worker could not start', { error }));
   }
 
   get worker(): WorkerSupervisor | undefined {
     return this.#worker;
+  }
+
+  /** The worker as the UI shows it: state, providers with reasons, restarts (all time). */
+  workerStatus(): WorkerStatus {
+    const status = this.#worker?.status();
+    const providers: ProviderReport[] = status?.providers ?? this.#lastProviders;
+    return {
+      state: status?.state ?? 'idle',
+      pid: status?.pid ?? null,
+      providers: providers.map((p) => ({ name: p.name, available: p.available, ...(p.reason === undefined ? {} : { reason: p.reason }), ...(p.detail === undefined ? {} : { detail: p.detail }) })),
+      restarts: this.store.workerEvents.count('restarting'),
+      lastCrash: status?.lastCrash ?? null,
+      inFlight: status?.inFlight ?? 0,
+    };
   }
 
   /** Records a worker start, crash, kill or restart (the supervisor's onEvent). */
@@ -140,7 +167,12 @@ export class ProviderNode {
     const { type, ...detail } = event;
     const pid = 'pid' in event && typeof event.pid === 'number' ? event.pid : null;
     this.store.workerEvents.record(this.#now(), type, pid, detail);
+    if (event.type === 'started') this.#lastProviders = event.providers;
     if (type === 'crashed' || type === 'gave_up') this.#log.warn(`inference worker ${type}`, detail);
+    // After this event's state change has happened in the supervisor.
+    queueMicrotask(() => {
+      if (!this.#closed) this.#events.emit('worker.statusChanged', this.workerStatus());
+    });
   }
 
   /** Stops timers and the worker, and closes the store. Safe to call twice. */
@@ -202,8 +234,16 @@ export class ProviderNode {
       since: changed ? now : this.#status.since,
     };
     this.store.policyEvents.record({ at: now, decision: event.decision, source: event.source, reason, budget: null });
-    if (state === 'paused') void this.#worker?.pause();
-    else if (state === 'running') this.#worker?.resume();
+    if (this.#worker) {
+      if (state === 'paused') void this.#worker.pause();
+      else if (state === 'running') {
+        this.#worker.resume();
+        this.#warmUp();
+      }
+      queueMicrotask(() => {
+        if (!this.#closed) this.#events.emit('worker.statusChanged', this.workerStatus());
+      });
+    }
     this.#log.info(`${state}: ${reason}`);
     this.#events.emit('node.statusChanged', this.status());
   }

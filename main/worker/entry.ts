@@ -15,6 +15,7 @@ export function workerLocation(from = fileURLToPath(import.meta.url)): { entry: 
     if (parent === root) throw new Error(`no package.json above ${from}`);
     root = parent;
   }
+  // From the bundle this code may sit in a shared chunk (dist/main/chunks/): name the entry from the root.
   const bundled = from.endsWith('.js');
-  return { entry: bundled ? join(dirname(from), 'worker.js') : join(root, 'main', 'inference', 'worker.ts'), root };
+  return { entry: bundled ? join(root, 'dist', 'main', 'worker.js') : join(root, 'main', 'inference', 'worker.ts'), root };
 }

@@ -22,10 +22,11 @@ export function useContractSync(client: HearthClient): void {
     let disposed = false;
     const resync = async (): Promise<void> => {
       try {
-        const [status, settings] = await Promise.all([client.call('node.status'), client.call('settings.get')]);
+        const [status, settings, worker] = await Promise.all([client.call('node.status'), client.call('settings.get'), client.call('worker.status')]);
         if (disposed) return;
         store.setStatus(status);
         store.setSettings(settings);
+        store.setWorker(worker);
         store.setError(undefined); // reachable again: an old failure no longer applies
       } catch (error) {
         if (!disposed) store.setError(error instanceof Error ? error.message : String(error));
@@ -34,6 +35,7 @@ export function useContractSync(client: HearthClient): void {
     const offs = [
       client.on('node.statusChanged', (status) => store.setStatus(status)),
       client.on('settings.changed', (settings) => store.setSettings(settings)),
+      client.on('worker.statusChanged', (worker) => store.setWorker(worker)),
       client.onConnection((state) => {
         store.setConnection(state);
         if (state === 'open') void resync();

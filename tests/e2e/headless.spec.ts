@@ -8,6 +8,9 @@ test.describe('Hearth in headless mode, in a browser', () => {
     await expect(page.getByTestId('node-reason')).toHaveText('Ready to take work');
     await expect(page.getByTestId('data-dir')).toHaveText(hearth.dataDir);
     await expect(page.getByText(/reconnecting/)).toHaveCount(0);
+    // The worker starts in the background and reports what compute it found, with reasons.
+    await expect(page.getByTestId('worker-state')).toHaveText('Ready', { timeout: 15_000 });
+    await expect(page.locator('.providers li.available')).toContainText(['CPU']);
     // The token left the address bar (kept for this tab's session only).
     expect(page.url()).not.toContain('token');
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
@@ -53,6 +56,7 @@ test.describe('Hearth in headless mode, in a browser', () => {
     await page.getByRole('menuitem', { name: 'For 1 hour' }).click();
     await expect(page.getByTestId('node-state').first()).toHaveText('Paused');
     await expect(page.getByText(/Resumes at .* \(in (59 min|1 h)\)/)).toBeVisible();
+    await expect(page.getByTestId('worker-state')).toHaveText('Paused — models unloaded, memory released');
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-paused.png'), fullPage: true });
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect(page.getByTestId('node-reason')).toHaveText('Ready to take work (resumed by you)');

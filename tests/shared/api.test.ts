@@ -4,8 +4,8 @@ import { ApiError, decodeEvent, encodeEvent, eventNames, isMethodName, methodNam
 
 describe('the contract', () => {
   it('names the foundation methods and events', () => {
-    expect(methodNames).toEqual(['node.status', 'node.pause', 'node.resume', 'settings.get', 'settings.update']);
-    expect(eventNames).toEqual(['node.statusChanged', 'settings.changed']);
+    expect(methodNames).toEqual(['node.status', 'node.pause', 'node.resume', 'settings.get', 'settings.update', 'worker.status']);
+    expect(eventNames).toEqual(['node.statusChanged', 'settings.changed', 'worker.statusChanged']);
   });
 
   it('does not treat inherited object keys as methods', () => {

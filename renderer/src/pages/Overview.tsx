@@ -53,6 +53,7 @@ export function Overview(): ReactElement {
           </EmptyState>
         </Card>
       </div>
+      <InferenceCard />
       {status && (
         <Card title="This node">
           <dl className="facts">
@@ -68,6 +69,54 @@ export function Overview(): ReactElement {
         </Card>
       )}
     </>
+  );
+}
+
+const providerNames: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA (NVIDIA)', dml: 'DirectML', coreml: 'Core ML', webgpu: 'WebGPU' };
+const workerStates: Record<string, string> = {
+  idle: 'Not started — starts with the first job',
+  starting: 'Starting…',
+  ready: 'Ready',
+  paused: 'Paused — models unloaded, memory released',
+  backoff: 'Restarting after a crash…',
+  failed: 'Stopped after repeated crashes',
+  stopped: 'Stopped',
+};
+
+function InferenceCard(): ReactElement | null {
+  const worker = useNodeStore((state) => state.worker);
+  if (!worker) return null;
+  return (
+    <Card title="Inference">
+      <dl className="facts">
+        <dt>Worker</dt>
+        <dd data-testid="worker-state">
+          {workerStates[worker.state] ?? worker.state}
+          {worker.lastCrash && worker.state !== 'ready' ? ` (last crash: ${worker.lastCrash})` : ''}
+        </dd>
+        <dt>Restarts</dt>
+        <dd>{worker.restarts === 0 ? 'none' : worker.restarts}</dd>
+        <dt>Compute</dt>
+        <dd>
+          {worker.providers.length === 0 ? (
+            <span className="muted">Detected when the worker first starts.</span>
+          ) : (
+            <ul className="providers">
+              {[...worker.providers]
+                .sort((a, b) => Number(b.available) - Number(a.available))
+                .map((provider) => (
+                  <li key={provider.name} className={provider.available ? 'available' : undefined}>
+                    <strong>{providerNames[provider.name] ?? provider.name}</strong>
+                    <span className="muted small" title={provider.detail}>
+                      {provider.available ? 'available' : (provider.reason ?? 'unavailable')}
+                    </span>
+                  </li>
+                ))}
+            </ul>
+          )}
+        </dd>
+      </dl>
+    </Card>
   );
 }
 

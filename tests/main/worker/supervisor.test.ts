@@ -109,7 +109,7 @@ describe('the supervised inference worker', () => {
     expect(supervisor.status().pid).not.toBe(firstPid);
   });
 
-  it.each(['SIGKILL', 'SIGSEGV'] as const)('fails only the jobs in flight when the worker dies of %s, and restarts it', async (signal) => {
+  it.each(['SIGKILL', 'SIGSEGV', 'SIGABRT'] as const)('fails only the jobs in flight when the worker dies of %s, and restarts it', async (signal) => {
     const { supervisor, events } = startSupervisor();
     await supervisor.start();
     const pid = supervisor.status().pid ?? 0;

@@ -165,29 +165,33 @@ export class WorkerSupervisor {
   }
 
   async run(job: TensorJob): Promise<RunResult> {
-    const worker = await this.#ensureWorker();
-    await this.#ensureLoaded(worker, job.modelSha256, job.modelBytes);
-    const reply = await this.#request(worker, (id) => ({ type: 'run', id, task: 'tensor', sha256: job.modelSha256, inputs: job.inputs }), job.deadlineMs);
-    if (reply.type !== 'result') throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
+    const reply = await this.#job(job, (id) => ({ type: 'run', id, task: 'tensor', sha256: job.modelSha256, inputs: job.inputs }), 'result');
     return { outputs: reply.outputs, durationMs: reply.durationMs, provider: reply.provider };
   }
 
   /** Text lines with boxes and confidences from an image; the image is decoded and processed inside the worker. */
   async runOcr(job: OcrJob): Promise<OcrRunResult> {
-    const worker = await this.#ensureWorker();
-    await this.#ensureLoaded(worker, job.modelSha256, job.modelBytes);
-    const reply = await this.#request(worker, (id) => ({ type: 'run', id, task: 'ocr', sha256: job.modelSha256, image: job.image }), job.deadlineMs);
-    if (reply.type !== 'ocrResult') throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
+    const reply = await this.#job(job, (id) => ({ type: 'run', id, task: 'ocr', sha256: job.modelSha256, image: job.image }), 'ocrResult');
     return { lines: reply.lines, durationMs: reply.durationMs, provider: reply.provider };
   }
 
   /** Sentence embeddings of `texts`; tokenisation and pooling happen inside the worker. */
   async runEmbedding(job: EmbeddingJob): Promise<EmbeddingRunResult> {
+    const reply = await this.#job(job, (id) => ({ type: 'run', id, task: 'embedding', sha256: job.modelSha256, texts: job.texts }), 'embeddingResult');
+    return { vectors: reply.vectors, dims: reply.dims, tokens: reply.tokens, durationMs: reply.durationMs, provider: reply.provider };
+  }
+
+  /** One job: a ready worker, its model loaded, the request under its deadline, the reply of the expected kind. */
+  async #job<T extends FromWorker['type']>(
+    job: { modelSha256: string; modelBytes: () => Uint8Array | Promise<Uint8Array>; deadlineMs: number },
+    build: (id: number) => ToWorker,
+    expected: T,
+  ): Promise<Extract<FromWorker, { type: T }>> {
     const worker = await this.#ensureWorker();
     await this.#ensureLoaded(worker, job.modelSha256, job.modelBytes);
-    const reply = await this.#request(worker, (id) => ({ type: 'run', id, task: 'embedding', sha256: job.modelSha256, texts: job.texts }), job.deadlineMs);
-    if (reply.type !== 'embeddingResult') throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
-    return { vectors: reply.vectors, dims: reply.dims, tokens: reply.tokens, durationMs: reply.durationMs, provider: reply.provider };
+    const reply = await this.#request(worker, build, job.deadlineMs);
+    if (reply.type !== expected) throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
+    return reply as Extract<FromWorker, { type: T }>;
   }
 
   /** What the worker knows of a model (loading it if needed): its declared inputs and outputs. */

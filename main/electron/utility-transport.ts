@@ -26,9 +26,13 @@ export const utilityTransport: SpawnWorker = (spec) => {
     for (const message of queue ?? []) child.postMessage(message);
     queue = undefined;
   };
+  const stderrListeners: ((line: string) => void)[] = [];
   child.once('spawn', () => {
     if (process.platform === 'linux' && spec.memoryCapBytes !== undefined && child.pid !== undefined) {
-      execFile('prlimit', [`--pid=${child.pid}`, `--as=${spec.memoryCapBytes}`], () => flush());
+      execFile('prlimit', [`--pid=${child.pid}`, `--as=${spec.memoryCapBytes}`], (error) => {
+        if (error) for (const listener of stderrListeners) listener(`the address-space cap could not be applied (prlimit: ${error.message}); the worker runs uncapped`);
+        flush();
+      });
     } else {
       flush();
     }
@@ -53,6 +57,7 @@ export const utilityTransport: SpawnWorker = (spec) => {
       else exitListeners.push(listener);
     },
     onStderr(listener) {
+      stderrListeners.push(listener);
       child.stderr?.on('data', (chunk: Buffer) => {
         for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) listener(line);
       });

@@ -48,7 +48,10 @@ channel.onMessage((message) => {
   queue = queue
     .then(() => handle(message))
     .catch((error: unknown) => {
+      // A message the handlers could not cope with still gets an answer, so no job waits for its deadline.
       process.stderr.write(`worker: ${firstLine(error)}\n`);
+      const id = (message as { id?: unknown } | null)?.id;
+      if (typeof id === 'number') fail(id, 'invalid_input', `malformed request: ${firstLine(error)}`);
     });
 });
 
@@ -91,8 +94,13 @@ async function load(id: number, sha256: string, bytes: Uint8Array): Promise<void
   } catch (error) {
     return fail(id, 'model_invalid', `the model bundle is damaged: ${firstLine(error)}`);
   }
-  let lastError = 'no execution provider could load the model';
+  const failures: string[] = [];
   const order = providerOrder(config.executionProvider, providers);
+  // A provider the user chose that this machine does not have: say so when the model lands elsewhere.
+  const chosen = config.executionProvider;
+  if (chosen !== 'auto' && order[0] !== chosen) {
+    failures.push(`${chosen} is not available: ${providers.find((p) => p.name === chosen)?.reason ?? 'not on this platform'}`);
+  }
   for (const provider of order) {
     const created: Session[] = [];
     try {
@@ -119,14 +127,14 @@ async function load(id: number, sha256: string, bytes: Uint8Array): Promise<void
         loaded = { sessions: created, inputs: specs(session.inputMetadata), outputs: specs(session.outputMetadata), provider };
       }
       sessions.set(sha256, loaded);
-      const fallbackReason = provider === order[0] ? undefined : `${order[0]} failed: ${lastError}`;
-      return sendLoaded(id, sha256, loaded, fallbackReason);
+      return sendLoaded(id, sha256, loaded, failures.length > 0 ? failures.join('; ') : undefined);
     } catch (error) {
       for (const session of created) await session.release();
-      lastError = firstLine(error);
+      failures.push(`${provider} failed: ${firstLine(error)}`);
+      if (isOutOfMemory(failures.at(-1) ?? '')) return fail(id, 'out_of_memory', `not enough memory to load the model: ${failures.at(-1) ?? ''}`);
     }
   }
-  fail(id, 'model_invalid', `the model could not be loaded: ${lastError}`);
+  fail(id, 'model_invalid', `the model could not be loaded: ${failures.join('; ')}`);
 }
 
 function sendLoaded(id: number, sha256: string, loaded: Loaded, fallbackReason?: string): void {
@@ -161,8 +169,7 @@ async function run(message: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     channel.send({ type: 'result', id: message.id, outputs: wire, durationMs: performance.now() - started, provider: loaded.provider });
   } catch (error) {
     const text = firstLine(error);
-    const outOfMemory = /bad_alloc|Failed to allocate|out of memory|std::bad_array_new_length/i.test(text);
-    fail(message.id, outOfMemory ? 'out_of_memory' : 'run_failed', text);
+    fail(message.id, isOutOfMemory(text) ? 'out_of_memory' : 'run_failed', text);
   }
 }
 
@@ -176,7 +183,8 @@ async function runEmbedding(message: Extract<ToWorker, { task: 'embedding' }>, l
     channel.send({ type: 'embeddingResult', id: message.id, vectors, dims, tokens, durationMs: performance.now() - started, provider: loaded.provider });
   } catch (error) {
     if (error instanceof InputError) return fail(message.id, 'invalid_input', error.message);
-    fail(message.id, 'run_failed', firstLine(error));
+    const text = firstLine(error);
+    fail(message.id, isOutOfMemory(text) ? 'out_of_memory' : 'run_failed', text);
   }
 }
 
@@ -191,8 +199,13 @@ async function runOcr(message: Extract<ToWorker, { task: 'ocr' }>, loaded: Loade
   } catch (error) {
     if (error instanceof InputError) return fail(message.id, 'invalid_input', error.message);
     const text = firstLine(error);
-    fail(message.id, /bad_alloc|Failed to allocate|out of memory/i.test(text) ? 'out_of_memory' : 'run_failed', text);
+    fail(message.id, isOutOfMemory(text) ? 'out_of_memory' : 'run_failed', text);
   }
+}
+
+/** ONNX Runtime's ways of saying an allocation failed (the address-space cap, or real exhaustion). */
+function isOutOfMemory(text: string): boolean {
+  return /bad_alloc|Failed to allocate|out of memory|std::bad_array_new_length|Cannot allocate memory/i.test(text);
 }
 
 function fail(id: number, code: Extract<FromWorker, { type: 'error' }>['code'], message: string): void {

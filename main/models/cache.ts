@@ -53,6 +53,8 @@ export class ModelCache {
   readonly #now: () => number;
   readonly #inUse = new Map<string, number>();
   readonly #downloads = new Map<string, Promise<CachedModel>>();
+  /** Making room and moving a download into place happen one at a time, so parallel downloads cannot overshoot the quota. */
+  #placing: Promise<unknown> = Promise.resolve();
 
   private constructor(options: ModelCacheOptions) {
     this.#dir = options.dir;
@@ -175,8 +177,12 @@ export class ModelCache {
       );
       const actual = hash.digest('hex');
       if (actual !== sha256) throw new ModelCacheError('hash_mismatch', `the download from ${parsed.origin}${parsed.pathname} hashes to ${actual}, not ${sha256}; it was deleted`);
-      await this.#makeRoom(size);
-      await rename(temp, this.#path(sha256));
+      const place = this.#placing.then(async () => {
+        await this.#makeRoom(size);
+        await rename(temp, this.#path(sha256));
+      });
+      this.#placing = place.catch(() => {});
+      await place;
     } catch (error) {
       await rm(temp, { force: true });
       if (error instanceof ModelCacheError) throw error;

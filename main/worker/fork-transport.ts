@@ -15,16 +15,15 @@ export const forkTransport: SpawnWorker = (spec) => {
   });
   const exitListeners: ((exit: WorkerExit) => void)[] = [];
   let exited: WorkerExit | undefined;
-  child.on('exit', (code, signal) => {
-    exited = { code, signal };
-    for (const listener of exitListeners) listener(exited);
-  });
+  const report = (exit: WorkerExit): void => {
+    if (exited) return; // once, whichever of 'exit' and a failed spawn comes first
+    exited = exit;
+    for (const listener of exitListeners) listener(exit);
+  };
+  child.on('exit', (code, signal) => report({ code, signal }));
   child.on('error', () => {
-    // A failed spawn also emits 'exit' (code -2 etc.) or never started: report as an exit.
-    if (!exited) {
-      exited = { code: null, signal: null };
-      for (const listener of exitListeners) listener(exited);
-    }
+    // 'error' also means a failed kill or send; only a process that never started (no pid) has ended.
+    if (child.pid === undefined) report({ code: null, signal: null });
   });
   return {
     get pid() {

@@ -114,6 +114,9 @@ interface Incarnation {
   endedBy?: 'deadline' | 'pause' | 'stop' | 'unresponsive';
   lastMessageAt: number;
   providers: ProviderReport[];
+  isReady: boolean;
+  /** Resolves when the process has exited (its memory is back). */
+  exited: Promise<void>;
 }
 
 const DEFAULT_BACKOFF = { initialMs: 100, maxMs: 10_000, maxCrashes: 5, windowMs: 60_000 };
@@ -187,9 +190,12 @@ export class WorkerSupervisor {
     build: (id: number) => ToWorker,
     expected: T,
   ): Promise<Extract<FromWorker, { type: T }>> {
+    const deadlineMs = checkDeadline(job.deadlineMs);
     const worker = await this.#ensureWorker();
     await this.#ensureLoaded(worker, job.modelSha256, job.modelBytes);
-    const reply = await this.#request(worker, build, job.deadlineMs);
+    // A pause (or stop) may have come while this job waited for the worker or its model.
+    this.#assertRunnable(worker);
+    const reply = await this.#request(worker, build, deadlineMs);
     if (reply.type !== expected) throw new WorkerError('run_failed', `unexpected reply ${reply.type}`);
     return reply as Extract<FromWorker, { type: T }>;
   }
@@ -210,8 +216,10 @@ export class WorkerSupervisor {
     this.#clearRestart();
     const worker = this.#current;
     if (!worker) return 'none';
-    if (worker.pending.size > 0) {
+    if (worker.pending.size > 0 || !worker.isReady) {
+      // Busy inside a run it cannot leave, or still starting: end it; paused means its memory is back.
       this.#end(worker, 'pause');
+      await Promise.race([worker.exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       return 'killed';
     }
     // Forget the sessions before asking: the worker handles messages in order, so a load sent
@@ -263,7 +271,10 @@ export class WorkerSupervisor {
     const transport = this.#options.spawn(this.#options.spec());
     let readyResolve!: () => void;
     let readyReject!: (error: WorkerError) => void;
+    let exitedResolve!: () => void;
     const worker: Incarnation = {
+      isReady: false,
+      exited: new Promise<void>((resolve) => (exitedResolve = resolve)),
       transport,
       ready: new Promise<void>((resolve, reject) => {
         readyResolve = resolve;
@@ -280,6 +291,7 @@ export class WorkerSupervisor {
       worker.lastMessageAt = Date.now();
       if (message.type === 'ready') {
         worker.providers = message.providers;
+        worker.isReady = true;
         readyResolve();
         return;
       }
@@ -290,6 +302,7 @@ export class WorkerSupervisor {
       else pending.resolve(message);
     });
     transport.onExit((exit) => {
+      exitedResolve();
       readyReject(new WorkerError('worker_crashed', `the worker exited before it was ready (${describeExit(exit)})`));
       this.#onExit(worker, exit);
     });
@@ -300,14 +313,28 @@ export class WorkerSupervisor {
       await worker.ready;
     } catch (error) {
       if (this.#current === worker) this.#end(worker, 'unresponsive');
+      // Ended on purpose while starting (a pause, a stop): say that, not "crashed".
+      if (worker.endedBy === 'pause') throw new WorkerError('paused', 'Hearth was paused');
+      if (worker.endedBy === 'stop') throw new WorkerError('worker_unavailable', 'the worker was stopped');
       throw error;
     } finally {
       clearTimeout(timeout);
     }
-    if (this.#current !== worker) throw new WorkerError('worker_unavailable', 'the worker was stopped while starting');
+    if (this.#current !== worker) {
+      // (read through the getter: the state may have changed while we awaited)
+      throw this.state === 'paused' ? new WorkerError('paused', 'Hearth was paused') : new WorkerError('worker_unavailable', 'the worker was stopped while starting');
+    }
     if (this.#state === 'starting') this.#state = 'ready';
     this.#options.onEvent?.({ type: 'started', pid: transport.pid ?? -1, providers: worker.providers, startMs: performance.now() - startedAt });
     return worker;
+  }
+
+  /** Throws `paused` (or unavailable) when the state no longer allows work on this worker. */
+  #assertRunnable(worker: Incarnation): void {
+    if (this.#state === 'paused') throw new WorkerError('paused', 'Hearth was paused');
+    if (this.#current !== worker || this.#state === 'stopped' || this.#state === 'failed') {
+      throw new WorkerError('worker_unavailable', 'the worker was replaced before the job could start');
+    }
   }
 
   #ensureLoaded(worker: Incarnation, sha256: string, bytes: () => Uint8Array | Promise<Uint8Array>): Promise<ModelInfo> {
@@ -315,6 +342,7 @@ export class WorkerSupervisor {
     if (!loading) {
       loading = (async () => {
         const data = await bytes();
+        this.#assertRunnable(worker);
         const reply = await this.#request(worker, (id) => ({ type: 'load', id, sha256, bytes: data }), 60_000);
         if (reply.type !== 'loaded') throw new WorkerError('model_invalid', `unexpected reply ${reply.type}`);
         if (reply.fallbackReason) this.#options.onEvent?.({ type: 'provider_fallback', model: sha256, provider: reply.provider, reason: reply.fallbackReason });
@@ -356,7 +384,13 @@ export class WorkerSupervisor {
           reject(error);
         },
       });
-      worker.transport.send(message);
+      try {
+        worker.transport.send(message);
+      } catch (error) {
+        // Not cloneable, or the channel closed: nothing reached the worker.
+        worker.pending.get(id)?.reject(new WorkerError('invalid_input', `the job could not be sent to the worker: ${error instanceof Error ? error.message : String(error)}`));
+        worker.pending.delete(id);
+      }
     });
   }
 
@@ -431,6 +465,12 @@ export class WorkerSupervisor {
     if (this.#restartTimer) clearTimeout(this.#restartTimer);
     this.#restartTimer = undefined;
   }
+}
+
+/** A deadline setTimeout can honour: finite, at least 1 ms, at most ~24.8 days. */
+function checkDeadline(deadlineMs: number): number {
+  if (!Number.isFinite(deadlineMs) || deadlineMs < 1) throw new WorkerError('invalid_input', `a job deadline must be a positive number of milliseconds, not ${deadlineMs}`);
+  return Math.min(Math.floor(deadlineMs), 2 ** 31 - 1);
 }
 
 export function describeExit(exit: WorkerExit): string {

@@ -17,6 +17,7 @@ export function decodeImage(bytes: Uint8Array): RgbImage {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let rgba: { width: number; height: number; data: Uint8Array };
   if (buffer.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+    if (buffer.length < 24) throw new InputError('the PNG image is damaged: it ends inside its header');
     const width = buffer.readUInt32BE(16);
     const height = buffer.readUInt32BE(20);
     if (width * height > MAX_PIXELS) throw new InputError(`the image is ${width}×${height}, more than ${MAX_PIXELS / 1e6} megapixels`);

@@ -64,6 +64,7 @@ describe('OCR in the worker', () => {
 
   it.each([
     ['random bytes', () => Uint8Array.from({ length: 500 }, (_, i) => (i * 37) % 251), /neither PNG nor JPEG/],
+    ['a PNG cut inside its header', () => readFileSync(join(fixtures, 'two-lines.png')).subarray(0, 20), /PNG image is damaged: it ends inside its header/],
     ['a truncated PNG', () => readFileSync(join(fixtures, 'two-lines.png')).subarray(0, 3000), /PNG image is damaged/],
     ['a truncated JPEG', () => readFileSync(join(fixtures, 'two-lines.jpg')).subarray(0, 2000), /JPEG image is damaged/],
     [

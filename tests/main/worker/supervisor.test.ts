@@ -176,8 +176,9 @@ describe('the supervised inference worker', () => {
     const running = supervisor.run({ modelSha256: spinSha, modelBytes: () => spin, inputs: spinInputs(10n ** 12n), deadlineMs: 60_000 });
     await until(() => supervisor.status().inFlight > 0, 5000, 'the job');
     await new Promise((resolve) => setTimeout(resolve, 200));
+    const failed = rejection(running); // pause() waits for the exit: handle the job's failure meanwhile
     expect(await supervisor.pause()).toBe('killed');
-    expect((await rejection(running)).code).toBe('paused');
+    expect((await failed).code).toBe('paused');
     expect(events).toContainEqual(expect.objectContaining({ type: 'killed', reason: 'pause' }));
     expect(events.some((e) => e.type === 'crashed')).toBe(false);
     supervisor.resume();
@@ -185,13 +186,57 @@ describe('the supervised inference worker', () => {
   });
 
   it('falls back to CPU when the chosen provider is unavailable, and says why', async () => {
-    const { supervisor, events } = startSupervisor({ config: { executionProvider: 'cuda' } });
+    const { supervisor, events } = startSupervisor({ config: { executionProvider: 'webgpu' } });
+    await supervisor.start();
+    const webgpu = supervisor.status().providers.find((p) => p.name === 'webgpu');
+    if (webgpu?.available) return; // a machine with a WebGPU adapter: nothing to fall back from
     const info = await supervisor.describe(scaleSha, () => scale);
     expect(info.inputs).toEqual([{ name: 'x', type: 'float32', dims: ['n'] }]);
-    const cuda = supervisor.status().providers.find((p) => p.name === 'cuda');
-    if (cuda?.available) return; // a machine with working CUDA: nothing to fall back from
-    expect(cuda?.reason).toBeTruthy();
     expect(info.provider).toBe('cpu');
-    expect(events.some((e) => e.type === 'provider_fallback')).toBe(false); // cuda was never tried: it is not available
+    expect(info.fallbackReason).toBe(`webgpu is not available: ${webgpu?.reason ?? ''}`);
+    expect(events).toContainEqual({ type: 'provider_fallback', model: scaleSha, provider: 'cpu', reason: info.fallbackReason });
+    expect((await supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(3) }, deadlineMs: 10_000 })).outputs.y?.data).toEqual(Float32Array.of(6));
+  });
+
+  it('does not let a job that was waiting for the worker run after a pause', async () => {
+    const { supervisor, events } = startSupervisor();
+    const waiting = supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(1) }, deadlineMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the worker is starting
+    expect(await supervisor.pause()).toBe('killed');
+    expect((await rejection(waiting)).code).toBe('paused');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'killed', reason: 'pause' }));
+    expect(events.some((e) => e.type === 'killed' && e.reason === 'unresponsive')).toBe(false);
+    supervisor.resume();
+    expect((await supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(2) }, deadlineMs: 10_000 })).outputs.y?.data).toEqual(Float32Array.of(4));
+  });
+
+  it('does not let a job that was waiting for its model bytes run after a pause', async () => {
+    const { supervisor } = startSupervisor();
+    await supervisor.start();
+    let release!: () => void;
+    const slowBytes = new Promise<void>((resolve) => (release = resolve)).then(() => scale);
+    const waiting = supervisor.run({ modelSha256: scaleSha, modelBytes: () => slowBytes, inputs: { x: f32(1) }, deadlineMs: 10_000 });
+    expect(await supervisor.pause()).toBe('released');
+    release();
+    expect((await rejection(waiting)).code).toBe('paused');
+  });
+
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])('refuses a deadline of %s without touching the worker', async (deadlineMs) => {
+    const { supervisor, events } = startSupervisor();
+    await supervisor.start();
+    const pid = supervisor.status().pid;
+    expect((await rejection(supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(1) }, deadlineMs }))).code).toBe('invalid_input');
+    expect(supervisor.status().pid).toBe(pid);
+    expect(events.some((e) => e.type === 'killed')).toBe(false);
+  });
+
+  it('turns a job that cannot be sent into invalid_input, and keeps the worker', async () => {
+    const { supervisor, events } = startSupervisor();
+    await supervisor.start();
+    const unclonable = { x: { type: 'float32', dims: [1], data: Float32Array.of(1), extra: () => 1 } } as unknown as Record<string, WireTensor>;
+    expect((await rejection(supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: unclonable, deadlineMs: 500 }))).code).toBe('invalid_input');
+    await new Promise((resolve) => setTimeout(resolve, 800)); // past that job's deadline: nothing is killed
+    expect(events.some((e) => e.type === 'killed')).toBe(false);
+    expect((await supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(1) }, deadlineMs: 10_000 })).outputs.y?.data).toEqual(Float32Array.of(2));
   });
 });

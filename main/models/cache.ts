@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,7 +34,32 @@ export interface ModelCacheOptions {
   fetch?: typeof fetch;
   downloadTimeoutMs?: number;
   now?: () => number;
+  /**
+   * Origins on this machine or the local network that downloads may reach
+   * (the embedded network's model registry). Every other loopback, private or
+   * link-local destination is refused, so a job cannot aim the node at a
+   * router, a local admin page or another service on the machine.
+   */
+  trustedLocalOrigins?: readonly string[];
 }
+
+/** Loopback, private, link-local, carrier-grade NAT, unspecified — IPv4 and IPv6. */
+const LOCAL_NETWORKS = (() => {
+  const list = new BlockList();
+  for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) list.addSubnet(net, prefix, 'ipv4');
+  for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) list.addSubnet(net, prefix, 'ipv6');
+  return list;
+})();
+
+export function isLocalAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  const plain = mapped ?? address;
+  const family = isIP(plain);
+  if (family === 0) return true; // not an address at all: refuse
+  return LOCAL_NETWORKS.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+const MAX_REDIRECTS = 5;
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const PARTIAL = '.partial';
@@ -51,6 +78,7 @@ export class ModelCache {
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
   readonly #now: () => number;
+  readonly #trusted: Set<string>;
   readonly #inUse = new Map<string, number>();
   readonly #downloads = new Map<string, Promise<CachedModel>>();
   /** Making room and moving a download into place happen one at a time, so parallel downloads cannot overshoot the quota. */
@@ -63,6 +91,7 @@ export class ModelCache {
     this.#fetch = options.fetch ?? fetch;
     this.#timeoutMs = options.downloadTimeoutMs ?? 10 * 60_000;
     this.#now = options.now ?? Date.now;
+    this.#trusted = new Set((options.trustedLocalOrigins ?? []).map((origin) => new URL(origin).origin));
   }
 
   /** Opens the cache, removing anything a crash left half-written. */
@@ -145,12 +174,7 @@ export class ModelCache {
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ModelCacheError('bad_url', `models are downloaded over http(s) only, not ${parsed.protocol}`);
 
-    let response: Response;
-    try {
-      response = await this.#fetch(parsed, { signal: AbortSignal.timeout(this.#timeoutMs), redirect: 'follow' });
-    } catch (error) {
-      throw new ModelCacheError('download_failed', `downloading ${parsed.origin}${parsed.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const response = await this.#fetchChecked(parsed);
     if (!response.ok || !response.body) throw new ModelCacheError('download_failed', `downloading ${parsed.origin}${parsed.pathname} failed: HTTP ${response.status}`);
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (declared > this.#maxModel) {
@@ -189,6 +213,41 @@ export class ModelCache {
       throw new ModelCacheError('download_failed', `downloading ${parsed.origin}${parsed.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     return this.#touch(sha256);
+  }
+
+  /** Fetches, following redirects by hand so that every hop is checked against the local-network rule. */
+  async #fetchChecked(first: URL): Promise<Response> {
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    let url = first;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      await this.#assertReachable(url);
+      let response: Response;
+      try {
+        response = await this.#fetch(url, { signal, redirect: 'manual' });
+      } catch (error) {
+        throw new ModelCacheError('download_failed', `downloading ${url.origin}${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location) return response;
+      await response.body?.cancel();
+      url = new URL(location, url);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ModelCacheError('bad_url', `a redirect led to ${url.protocol}, not http(s)`);
+    }
+    throw new ModelCacheError('download_failed', `more than ${MAX_REDIRECTS} redirects from ${first.origin}`);
+  }
+
+  async #assertReachable(url: URL): Promise<void> {
+    if (this.#trusted.has(url.origin)) return;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    let addresses: string[];
+    try {
+      addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    } catch (error) {
+      throw new ModelCacheError('download_failed', `cannot resolve ${host}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (addresses.length === 0 || addresses.some(isLocalAddress)) {
+      throw new ModelCacheError('bad_url', `refusing to download from ${url.origin}: it is on this machine or the local network`);
+    }
   }
 
   /** Evicts least recently used models not in use until `incoming` more bytes fit the quota. */

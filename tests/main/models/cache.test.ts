@@ -32,7 +32,8 @@ async function setup(files: Record<string, Uint8Array>, cacheOptions: { quotaByt
   const reg = await registry(files, { lie });
   servers.push(reg.server);
   const dir = tempDir();
-  const cache = await ModelCache.open({ dir, quotaBytes: cacheOptions.quotaBytes ?? 10_000_000, maxModelBytes: cacheOptions.maxModelBytes });
+  // The test registry is on loopback: trust its origin, as the embedded network will trust its own.
+  const cache = await ModelCache.open({ dir, quotaBytes: cacheOptions.quotaBytes ?? 10_000_000, maxModelBytes: cacheOptions.maxModelBytes, trustedLocalOrigins: [new URL(reg.url('/')).origin] });
   const names = () => readdirSync(dir).filter((n) => n !== '.partial');
   const partials = () => readdirSync(join(dir, '.partial'));
   return { cache, dir, url: reg.url, hits: reg.hits, names, partials };
@@ -82,7 +83,7 @@ describe('ModelCache', () => {
     expect(await codeOf(t.cache.ensure('a'.repeat(64), 'file:///etc/passwd'))).toBe('bad_url');
     expect(await codeOf(t.cache.ensure('a'.repeat(64), 'not a url'))).toBe('bad_url');
     expect(await codeOf(t.cache.ensure('../../etc/passwd', t.url('/x')))).toBe('bad_sha256');
-    expect(await codeOf(t.cache.ensure('a'.repeat(64), 'http://127.0.0.1:1/refused.onnx'))).toBe('download_failed');
+    expect(await codeOf(t.cache.ensure('a'.repeat(64), 'http://127.0.0.1:1/refused.onnx'))).toBe('bad_url'); // an untrusted local origin
   });
 
   it('evicts the least recently used models to stay under the quota, never one in use', async () => {

@@ -237,7 +237,7 @@ export class ProviderNode {
     if (this.#worker) {
       if (state === 'paused') void this.#worker.pause();
       else if (state === 'running') {
-        this.#worker.resume();
+        void this.#worker.resume();
         this.#warmUp();
       }
       queueMicrotask(() => {

@@ -136,6 +136,10 @@ export class WorkerSupervisor {
   #restartTimer: NodeJS.Timeout | undefined;
   #restarts = 0;
   #lastCrash: string | undefined;
+  /** Models the worker held when last paused: loaded again on resume. */
+  #reloadOnResume = new Map<string, () => Uint8Array | Promise<Uint8Array>>();
+  /** Every model loaded in this worker's life, and where its bytes come from. */
+  readonly #sources = new Map<string, () => Uint8Array | Promise<Uint8Array>>();
 
   constructor(options: SupervisorOptions) {
     this.#options = {
@@ -216,6 +220,10 @@ export class WorkerSupervisor {
     this.#clearRestart();
     const worker = this.#current;
     if (!worker) return 'none';
+    for (const sha256 of worker.loaded.keys()) {
+      const source = this.#sources.get(sha256);
+      if (source) this.#reloadOnResume.set(sha256, source);
+    }
     if (worker.pending.size > 0 || !worker.isReady) {
       // Busy inside a run it cannot leave, or still starting: end it; paused means its memory is back.
       this.#end(worker, 'pause');
@@ -233,9 +241,23 @@ export class WorkerSupervisor {
     }
   }
 
-  /** Accepts work again; the worker (re)starts with the next job. */
-  resume(): void {
-    if (this.#state === 'paused') this.#state = this.#current ? 'ready' : 'idle';
+  /**
+   * Accepts work again and, in the background, starts the worker and loads the
+   * models it held before the pause, so the first job after a game is as fast
+   * as before it. Resolves when they are back (failures are left to the next job).
+   */
+  async resume(): Promise<void> {
+    if (this.#state !== 'paused') return;
+    this.#state = this.#current ? 'ready' : 'idle';
+    const models = [...this.#reloadOnResume];
+    this.#reloadOnResume.clear();
+    if (models.length === 0) return;
+    try {
+      const worker = await this.#ensureWorker();
+      await Promise.allSettled(models.map(([sha256, bytes]) => this.#ensureLoaded(worker, sha256, bytes)));
+    } catch {
+      // paused again, or the worker could not start: the next job tries again
+    }
   }
 
   /** Ends the worker for good (app shutdown). */
@@ -338,6 +360,7 @@ export class WorkerSupervisor {
   }
 
   #ensureLoaded(worker: Incarnation, sha256: string, bytes: () => Uint8Array | Promise<Uint8Array>): Promise<ModelInfo> {
+    this.#sources.set(sha256, bytes);
     let loading = worker.loaded.get(sha256);
     if (!loading) {
       loading = (async () => {

@@ -121,7 +121,7 @@ export async function benchWorker(log: (line: string) => void): Promise<string[]
     let start = performance.now();
     await worker.pause(); // idle worker with a loaded session: release
     idle.push(performance.now() - start);
-    worker.resume();
+    await worker.resume();
 
     const running = worker.run({
       modelSha256: sha(spin),
@@ -135,7 +135,7 @@ export async function benchWorker(log: (line: string) => void): Promise<string[]
     start = performance.now();
     await worker.pause(); // busy worker inside a run: killed
     busy.push(performance.now() - start);
-    worker.resume();
+    await worker.resume();
   }
   worker.stop();
   log(`  pause, idle worker (release):  p50 ${percentile(idle, 50).toFixed(1)} ms, p95 ${percentile(idle, 95).toFixed(1)} ms`);

@@ -166,8 +166,23 @@ describe('the supervised inference worker', () => {
     expect(supervisor.status().pid).toBe(pid); // same process, no sessions
     const refused = await rejection(supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(1) }, deadlineMs: 10_000 }));
     expect(refused.code).toBe('paused');
-    supervisor.resume();
+    await supervisor.resume();
     expect((await supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(7) }, deadlineMs: 10_000 })).outputs.y?.data).toEqual(Float32Array.of(14));
+  });
+
+  it('on resume, loads again in the background the models it held before the pause', async () => {
+    const { supervisor } = startSupervisor();
+    let loads = 0;
+    const bytes = () => {
+      loads++;
+      return scale;
+    };
+    await supervisor.run({ modelSha256: scaleSha, modelBytes: bytes, inputs: { x: f32(1) }, deadlineMs: 10_000 });
+    expect(await supervisor.pause()).toBe('released');
+    await supervisor.resume();
+    expect(loads).toBe(2); // reloaded by resume, before any job asked
+    await supervisor.run({ modelSha256: scaleSha, modelBytes: bytes, inputs: { x: f32(2) }, deadlineMs: 10_000 });
+    expect(loads).toBe(2);
   });
 
   it('on pause, ends a running job at once by killing the busy worker', async () => {
@@ -181,7 +196,7 @@ describe('the supervised inference worker', () => {
     expect((await failed).code).toBe('paused');
     expect(events).toContainEqual(expect.objectContaining({ type: 'killed', reason: 'pause' }));
     expect(events.some((e) => e.type === 'crashed')).toBe(false);
-    supervisor.resume();
+    await supervisor.resume();
     expect((await supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(1) }, deadlineMs: 10_000 })).outputs.y?.data).toEqual(Float32Array.of(2));
   });
 
@@ -206,7 +221,7 @@ describe('the supervised inference worker', () => {
     expect((await rejection(waiting)).code).toBe('paused');
     expect(events).toContainEqual(expect.objectContaining({ type: 'killed', reason: 'pause' }));
     expect(events.some((e) => e.type === 'killed' && e.reason === 'unresponsive')).toBe(false);
-    supervisor.resume();
+    await supervisor.resume();
     expect((await supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(2) }, deadlineMs: 10_000 })).outputs.y?.data).toEqual(Float32Array.of(4));
   });
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, encodeEvent, eventNames, type ApiErrorCode, type Reply } from '../../shared/api.ts';
+import { EVENTS_PATH, EVENTS_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/headless.ts';
 import { createDispatch, nodeHandlers } from '../node/api.ts';
 import type { Logger } from '../node/log.ts';
 import type { ProviderNode } from '../node/provider-node.ts';
@@ -11,10 +12,6 @@ import { readStaticFile, RENDERER_CSP } from './static-files.ts';
 import { tokenMatches } from './token.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** The WebSocket subprotocol; the token travels as a second one, `hearth.token.<token>` (browsers cannot set headers on a WebSocket). */
-export const EVENTS_PROTOCOL = 'hearth.v1';
-export const TOKEN_PROTOCOL_PREFIX = 'hearth.token.';
-export const EVENTS_PATH = '/api/events';
 
 export interface HeadlessServerOptions {
   node: ProviderNode;

@@ -1,9 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TOKEN_PATTERN } from '../../shared/headless.ts';
 
 export const TOKEN_FILE = 'api-token';
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The headless API token: 32 random bytes, created at first start and kept in

@@ -1,8 +1,7 @@
 import { replySchema, type Reply } from '../../../shared/api.ts';
+import { EVENTS_PATH, EVENTS_PROTOCOL, TOKEN_PATTERN, TOKEN_PROTOCOL_PREFIX } from '../../../shared/headless.ts';
 import type { ConnectionState, Transport } from './transport.ts';
 
-const EVENTS_PROTOCOL = 'hearth.v1';
-const TOKEN_PROTOCOL_PREFIX = 'hearth.token.';
 const MAX_BACKOFF_MS = 10_000;
 
 /**
@@ -41,7 +40,7 @@ export function httpTransport(token: string, origin = window.location.origin): T
 
   const connect = (): void => {
     if (state === 'unauthorized') return;
-    const url = `${origin.replace(/^http/, 'ws')}/api/events`;
+    const url = `${origin.replace(/^http/, 'ws')}${EVENTS_PATH}`;
     const ws = new WebSocket(url, [EVENTS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${token}`]);
     let opened = false;
     socket = ws;
@@ -108,11 +107,8 @@ export function takeTokenFromLocation(): string | undefined {
 /** A token the user pasted (headless mode prints the link with it only at first start). */
 export function rememberToken(token: string): boolean {
   const clean = token.trim().replace(/^.*#token=/, '');
-  if (!/^[A-Za-z0-9_-]{43}$/.test(clean)) return false;
+  if (!TOKEN_PATTERN.test(clean)) return false;
   sessionStorage.setItem(TOKEN_KEY, clean);
   return true;
 }
 
-export function forgetToken(): void {
-  sessionStorage.removeItem(TOKEN_KEY);
-}

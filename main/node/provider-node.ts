@@ -169,10 +169,7 @@ export class ProviderNode {
     this.store.workerEvents.record(this.#now(), type, pid, detail);
     if (event.type === 'started') this.#lastProviders = event.providers;
     if (type === 'crashed' || type === 'gave_up') this.#log.warn(`inference worker ${type}`, detail);
-    // After this event's state change has happened in the supervisor.
-    queueMicrotask(() => {
-      if (!this.#closed) this.#events.emit('worker.statusChanged', this.workerStatus());
-    });
+    this.#announceWorker();
   }
 
   /** Stops timers and the worker, and closes the store. Safe to call twice. */
@@ -240,12 +237,17 @@ export class ProviderNode {
         void this.#worker.resume();
         this.#warmUp();
       }
-      queueMicrotask(() => {
-        if (!this.#closed) this.#events.emit('worker.statusChanged', this.workerStatus());
-      });
+      this.#announceWorker();
     }
     this.#log.info(`${state}: ${reason}`);
     this.#events.emit('node.statusChanged', this.status());
+  }
+
+  /** Pushes the worker's status once the change in progress has reached the supervisor. */
+  #announceWorker(): void {
+    queueMicrotask(() => {
+      if (!this.#closed) this.#events.emit('worker.statusChanged', this.workerStatus());
+    });
   }
 
   #clearResumeTimer(): void {

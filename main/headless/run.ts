@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createLogger, type Logger } from '../node/log.ts';
 import { ProviderNode } from '../node/provider-node.ts';
 import { createWorkerSupervisor } from '../node/worker.ts';
+import { appRoot } from '../worker/entry.ts';
 import { startHeadlessServer, type HeadlessServer } from './server.ts';
 import { loadOrCreateToken, TOKEN_FILE } from './token.ts';
 
@@ -65,13 +64,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
   };
 }
 
-/** The built renderer: `dist/renderer` under the package root, found from this file's place (source or bundle). */
-export function findRendererDir(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'renderer');
-    const parent = dirname(dir);
-    if (parent === dir) return join(from, '..', 'renderer');
-    dir = parent;
-  }
+/** The built renderer: `dist/renderer` under the app's root. */
+export function findRendererDir(): string {
+  return join(appRoot(), 'dist', 'renderer');
 }

@@ -4,9 +4,8 @@
  * runs the same node in headless mode, printing its URL.
  */
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { main as headlessMain } from '../headless/cli.ts';
+import { appRoot } from '../worker/entry.ts';
 import { resolveElectronBinary } from './electron-binary.ts';
 
 /** An Electron that dies this soon after launch could not start (missing libraries, no GPU/display access). */
@@ -20,8 +19,7 @@ async function start(argv: string[]): Promise<number> {
   const binary = await resolveElectronBinary();
   if (!binary.ok) return fallback(`Electron could not be downloaded (${binary.reason})`, argv);
 
-  const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const outcome = await runElectron(binary.path, appRoot, argv);
+  const outcome = await runElectron(binary.path, appRoot(), argv);
   if (outcome.kind === 'early-exit') return fallback(`Electron exited at start-up (${outcome.detail})`, argv);
   return outcome.code;
 }
@@ -33,10 +31,10 @@ async function fallback(reason: string, argv: string[]): Promise<number> {
 
 type ElectronOutcome = { kind: 'exited'; code: number } | { kind: 'early-exit'; detail: string };
 
-function runElectron(binary: string, appRoot: string, argv: string[]): Promise<ElectronOutcome> {
+function runElectron(binary: string, root: string, argv: string[]): Promise<ElectronOutcome> {
   return new Promise((resolve) => {
     const startedAt = Date.now();
-    const child = spawn(binary, [appRoot, ...argv], { stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(binary, [root, ...argv], { stdio: ['ignore', 'inherit', 'pipe'] });
     // Hold Electron's stderr back until it has clearly started, so a failed start shows one line, not a dump.
     let held: Buffer[] | undefined = [];
     const release = setTimeout(() => {

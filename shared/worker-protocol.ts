@@ -83,7 +83,3 @@ export interface OcrLine {
   /** The text was upside down and was turned before recognition. */
   rotated: boolean;
 }
-
-export function bytesOf(tensor: WireTensor): number {
-  return tensor.data.byteLength;
-}

@@ -3,21 +3,22 @@
  * ProviderNode headless mode runs, and adds what only Electron can do — the
  * window, the custom scheme, the IPC binding and the security guards.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { createDispatch, nodeHandlers } from '../node/api.ts';
 import { dataDirFromArgv, defaultDataDir } from '../node/data-dir.ts';
 import { createLogger } from '../node/log.ts';
+import { findRendererDir } from '../headless/run.ts';
 import { ProviderNode } from '../node/provider-node.ts';
 import { createWorkerSupervisor } from '../node/worker.ts';
 import { denyAllPermissions, guardAllWebContents } from './guards.ts';
 import { bindContractToIpc } from './ipc.ts';
 import { registerAppScheme, serveRenderer } from './protocol.ts';
+import { appRoot } from '../worker/entry.ts';
 import { utilityTransport } from './utility-transport.ts';
 import { createMainWindow } from './window.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const logger = createLogger('electron');
 
 app.setName('Hearth');
@@ -35,7 +36,7 @@ if (!app.requestSingleInstanceLock()) {
 
   const showWindow = (): void => {
     if (!window || window.isDestroyed()) {
-      window = createMainWindow(join(here, '..', 'preload', 'index.cjs'), { devTools: !app.isPackaged });
+      window = createMainWindow(join(appRoot(), 'dist', 'preload', 'index.cjs'), { devTools: !app.isPackaged });
     }
     if (window.isMinimized()) window.restore();
     window.show();
@@ -48,7 +49,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(() => {
       denyAllPermissions(session.defaultSession);
-      serveRenderer(join(here, '..', 'renderer'));
+      serveRenderer(findRendererDir());
       const started = ProviderNode.start({ dataDir, logger: createLogger('node') });
       node = started;
       started.attachWorker(createWorkerSupervisor({ onEvent: (event) => started.recordWorkerEvent(event), logger: createLogger('worker'), spawn: utilityTransport }), { warm: true });
@@ -57,7 +58,7 @@ if (!app.requestSingleInstanceLock()) {
       app.on('activate', showWindow);
     })
     .catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       logger.error('Hearth could not start', { error });
       dialog.showErrorBox('Hearth could not start', message);
       app.exit(1);

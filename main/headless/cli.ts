@@ -3,6 +3,7 @@ import { defaultDataDir } from '../node/data-dir.ts';
 import { unsupportedNodeReason } from '../node/runtime.ts';
 import { HEARTH_VERSION } from '../node/version.ts';
 import { runHeadless, type RunningHeadless } from './run.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const DEFAULT_PORT = 8470;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -45,7 +46,7 @@ export function parseCliArgs(argv: readonly string[], print: (text: string) => v
       },
     }));
   } catch (error) {
-    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+    throw new CliUsageError(errorMessage(error));
   }
   if (values.help) {
     print(USAGE);
@@ -72,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseCliArgs(argv);
   } catch (error) {
-    console.error(`hearth: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    console.error(`hearth: ${errorMessage(error)}\n\n${USAGE}`);
     return 2;
   }
   if (!options) return 0;
@@ -86,7 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     running = await runHeadless(options);
   } catch (error) {
-    console.error(`hearth: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`hearth: cannot start: ${errorMessage(error)}`);
     return 1;
   }
   // Handlers first: a signal that arrives right after the URL is printed must still shut down cleanly.
@@ -104,7 +105,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           resolve(0);
         },
         (error: unknown) => {
-          console.error(`hearth: shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          console.error(`hearth: shutdown failed: ${errorMessage(error)}`);
           resolve(1);
         },
       );

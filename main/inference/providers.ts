@@ -1,5 +1,6 @@
 import type * as Ort from 'onnxruntime-node';
 import type { ExecutionProviderName, ProviderReport } from '../../shared/worker-protocol.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 /** Best first: the order `auto` tries them in. */
 const PREFERENCE: readonly ExecutionProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
@@ -56,6 +57,6 @@ export function providerOrder(choice: ExecutionProviderName | 'auto', reports: r
 }
 
 export function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   return (text.split('\n').find((line) => line.trim()) ?? text).trim().slice(0, 300);
 }

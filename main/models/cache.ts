@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { errorMessage } from '../../shared/errors.ts';
 
 export type ModelCacheErrorCode = 'bad_url' | 'bad_sha256' | 'download_failed' | 'too_large' | 'hash_mismatch' | 'quota' | 'corrupt' | 'not_cached';
 
@@ -210,7 +211,7 @@ export class ModelCache {
     } catch (error) {
       await rm(temp, { force: true });
       if (error instanceof ModelCacheError) throw error;
-      throw new ModelCacheError('download_failed', `downloading ${parsed.origin}${parsed.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ModelCacheError('download_failed', `downloading ${parsed.origin}${parsed.pathname} failed: ${errorMessage(error)}`);
     }
     return this.#touch(sha256);
   }
@@ -225,7 +226,7 @@ export class ModelCache {
       try {
         response = await this.#fetch(url, { signal, redirect: 'manual' });
       } catch (error) {
-        throw new ModelCacheError('download_failed', `downloading ${url.origin}${url.pathname} failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ModelCacheError('download_failed', `downloading ${url.origin}${url.pathname} failed: ${errorMessage(error)}`);
       }
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) return response;
@@ -243,7 +244,7 @@ export class ModelCache {
     try {
       addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
     } catch (error) {
-      throw new ModelCacheError('download_failed', `cannot resolve ${host}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ModelCacheError('download_failed', `cannot resolve ${host}: ${errorMessage(error)}`);
     }
     if (addresses.length === 0 || addresses.some(isLocalAddress)) {
       throw new ModelCacheError('bad_url', `refusing to download from ${url.origin}: it is on this machine or the local network`);

@@ -11,6 +11,7 @@ import {
 } from '../../shared/api.ts';
 import type { Logger } from './log.ts';
 import type { ProviderNode } from './provider-node.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
 
@@ -52,7 +53,7 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
     } catch (error) {
       if (error instanceof ApiError) return fail(error);
       logger.error(`${method} failed`, { error });
-      return fail(new ApiError('internal', `${method} failed: ${error instanceof Error ? error.message : String(error)}`));
+      return fail(new ApiError('internal', `${method} failed: ${errorMessage(error)}`));
     }
     const encoded = z.safeEncode(schema.output as z.ZodType, output);
     if (!encoded.success) {

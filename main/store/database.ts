@@ -3,6 +3,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { LATEST_SCHEMA_VERSION, migrations, type Migration } from './migrations.ts';
 import { registerMoneyFunctions } from './money.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -20,7 +21,7 @@ export function openDatabase(file: string, options: { migrations?: readonly Migr
   try {
     db = new BetterSqlite3(file);
   } catch (cause) {
-    throw new StoreError('unreadable', file, `Cannot open the database ${file}: ${describe(cause)}`, { cause });
+    throw new StoreError('unreadable', file, `Cannot open the database ${file}: ${errorMessage(cause)}`, { cause });
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -34,7 +35,7 @@ export function openDatabase(file: string, options: { migrations?: readonly Migr
   } catch (cause) {
     db.close();
     if (cause instanceof StoreError) throw cause;
-    throw new StoreError('corrupt', file, `The database ${file} could not be prepared: ${describe(cause)}`, { cause });
+    throw new StoreError('corrupt', file, `The database ${file} could not be prepared: ${errorMessage(cause)}`, { cause });
   }
 }
 
@@ -63,7 +64,7 @@ function inspectExisting(file: string, latest: number): void {
     header = readHeader(file);
   } catch (cause) {
     if (cause instanceof StoreError) throw cause;
-    throw new StoreError('unreadable', file, `Cannot read the database ${file}: ${describe(cause)}`, { cause });
+    throw new StoreError('unreadable', file, `Cannot read the database ${file}: ${errorMessage(cause)}`, { cause });
   }
   if (header.length === 0) return; // an empty file is an empty database
   if (header.length < SQLITE_MAGIC.length || !header.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
@@ -106,7 +107,7 @@ function inspectExisting(file: string, latest: number): void {
       file,
       busy
         ? `The database ${file} is locked by another program.`
-        : `The database ${file} is damaged (${describe(cause)}). It was left untouched: move it aside to start fresh, or restore it from a backup.`,
+        : `The database ${file} is damaged (${errorMessage(cause)}). It was left untouched: move it aside to start fresh, or restore it from a backup.`,
       { cause },
     );
   } finally {
@@ -125,8 +126,5 @@ function readHeader(file: string): Buffer {
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export { LATEST_SCHEMA_VERSION };

@@ -10,6 +10,7 @@ import type {
   WorkerErrorCode,
 } from '../../shared/worker-protocol.ts';
 import type { SpawnWorker, WorkerExit, WorkerSpawnSpec, WorkerTransport } from './transport.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 /** A job or worker failure with a typed code (shared/worker-protocol.ts). */
 export class WorkerError extends Error {
@@ -102,7 +103,6 @@ export interface SupervisorOptions {
 interface Pending {
   resolve(message: FromWorker): void;
   reject(error: WorkerError): void;
-  kind: ToWorker['type'];
 }
 
 interface Incarnation {
@@ -397,7 +397,6 @@ export class WorkerSupervisor {
       }, deadlineMs);
       timer.unref();
       worker.pending.set(id, {
-        kind: message.type,
         resolve: (reply) => {
           clearTimeout(timer);
           resolve(reply);
@@ -411,7 +410,7 @@ export class WorkerSupervisor {
         worker.transport.send(message);
       } catch (error) {
         // Not cloneable, or the channel closed: nothing reached the worker.
-        worker.pending.get(id)?.reject(new WorkerError('invalid_input', `the job could not be sent to the worker: ${error instanceof Error ? error.message : String(error)}`));
+        worker.pending.get(id)?.reject(new WorkerError('invalid_input', `the job could not be sent to the worker: ${errorMessage(error)}`));
         worker.pending.delete(id);
       }
     });

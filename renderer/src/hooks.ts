@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect } from 'react';
 import type { HearthClient } from './api/client.ts';
 import { useNodeStore } from './stores/node.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const ClientContext = createContext<HearthClient | undefined>(undefined);
 
@@ -29,7 +30,7 @@ export function useContractSync(client: HearthClient): void {
         store.setWorker(worker);
         store.setError(undefined); // reachable again: an old failure no longer applies
       } catch (error) {
-        if (!disposed) store.setError(error instanceof Error ? error.message : String(error));
+        if (!disposed) store.setError(errorMessage(error));
       }
     };
     const offs = [

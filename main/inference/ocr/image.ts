@@ -1,6 +1,7 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { InputError } from '../validate.ts';
+import { errorMessage } from '../../../shared/errors.ts';
 
 /** An 8-bit RGB image, row-major. */
 export interface RgbImage {
@@ -24,13 +25,13 @@ export function decodeImage(bytes: Uint8Array): RgbImage {
     try {
       rgba = PNG.sync.read(buffer);
     } catch (error) {
-      throw new InputError(`the PNG image is damaged: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError(`the PNG image is damaged: ${errorMessage(error)}`);
     }
   } else if (buffer[0] === 0xff && buffer[1] === 0xd8) {
     try {
       rgba = jpeg.decode(buffer, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
     } catch (error) {
-      throw new InputError(`the JPEG image is damaged: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError(`the JPEG image is damaged: ${errorMessage(error)}`);
     }
   } else {
     throw new InputError('the image is neither PNG nor JPEG');

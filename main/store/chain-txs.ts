@@ -1,26 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { ChainTx, ChainTxKind, ChainTxState, NewChainTx } from '../../shared/chain-tx.ts';
 import { baseUnitsToString, parseBaseUnits } from '../../shared/money.ts';
 
-export type ChainTxState = 'signed' | 'sent' | 'mined' | 'confirmed' | 'failed' | 'replaced';
-export type ChainTxKind = 'claim' | 'withdrawal';
-
-export interface ChainTx {
-  id: number;
-  chainId: number;
-  kind: ChainTxKind;
-  from: `0x${string}`;
-  to: `0x${string}`;
-  amount: bigint;
-  nonce: number;
-  hash: `0x${string}`;
-  raw: `0x${string}`;
-  state: ChainTxState;
-  blockNumber: number | null;
-  blockHash: `0x${string}` | null;
-  error: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { ChainTx, ChainTxKind, ChainTxState, NewChainTx } from '../../shared/chain-tx.ts';
 
 interface ChainTxRow {
   id: number;
@@ -36,11 +18,12 @@ interface ChainTxRow {
   block_number: number | null;
   block_hash: `0x${string}` | null;
   error: string | null;
+  detail: string;
+  max_fee: string | null;
   created_at: number;
   updated_at: number;
 }
 
-export type NewChainTx = Pick<ChainTx, 'chainId' | 'kind' | 'from' | 'to' | 'amount' | 'nonce' | 'hash' | 'raw'>;
 
 /** Transactions are stored as "signed" before they are broadcast, so a crash can never send one twice. */
 export class ChainTxsRepository {
@@ -48,11 +31,13 @@ export class ChainTxsRepository {
   readonly #byHash: Statement<[string], ChainTxRow>;
   readonly #open: Statement<[], ChainTxRow>;
   readonly #update: Statement<Record<string, unknown>>;
+  readonly #recent: Statement<[number], ChainTxRow>;
+  readonly #highestNonce: Statement<[number, string], { nonce: number | null }>;
 
   constructor(db: Database) {
     this.#insert = db.prepare(
-      `INSERT INTO chain_txs (chain_id, kind, from_address, to_address, amount, nonce, hash, raw, state, created_at, updated_at)
-       VALUES (@chainId, @kind, @from, @to, @amount, @nonce, @hash, @raw, 'signed', @now, @now)
+      `INSERT INTO chain_txs (chain_id, kind, from_address, to_address, amount, nonce, hash, raw, state, detail, max_fee, created_at, updated_at)
+       VALUES (@chainId, @kind, @from, @to, @amount, @nonce, @hash, @raw, 'signed', @detail, @maxFee, @now, @now)
        ON CONFLICT (hash) DO NOTHING`,
     );
     this.#byHash = db.prepare('SELECT * FROM chain_txs WHERE hash = ?');
@@ -61,10 +46,21 @@ export class ChainTxsRepository {
       `UPDATE chain_txs SET state = @state, block_number = @blockNumber, block_hash = @blockHash, error = @error, updated_at = @now
        WHERE hash = @hash`,
     );
+    this.#recent = db.prepare('SELECT * FROM chain_txs ORDER BY id DESC LIMIT ?');
+    // Final transactions are either on chain (the chain's nonce covers them) or never used their nonce.
+    this.#highestNonce = db.prepare(
+      "SELECT max(nonce) AS nonce FROM chain_txs WHERE chain_id = ? AND from_address = ? AND state IN ('signed', 'sent', 'mined')",
+    );
   }
 
   insertSigned(tx: NewChainTx, now = Date.now()): ChainTx {
-    this.#insert.run({ ...tx, amount: baseUnitsToString(tx.amount), now });
+    this.#insert.run({
+      ...tx,
+      amount: baseUnitsToString(tx.amount),
+      maxFee: tx.maxFee === null ? null : baseUnitsToString(tx.maxFee),
+      detail: JSON.stringify(tx.detail),
+      now,
+    });
     const row = this.#byHash.get(tx.hash);
     if (!row) throw new Error('transaction insert did not persist');
     return toTx(row);
@@ -78,6 +74,15 @@ export class ChainTxsRepository {
   /** Transactions not yet final: resumed at start-up. */
   open(): ChainTx[] {
     return this.#open.all().map(toTx);
+  }
+
+  recent(limit: number): ChainTx[] {
+    return this.#recent.all(limit).map(toTx);
+  }
+
+  /** The highest nonce held by a transaction of ours from `from` that is not final yet. */
+  highestNonce(chainId: number, from: string): number | undefined {
+    return this.#highestNonce.get(chainId, from)?.nonce ?? undefined;
   }
 
   setState(
@@ -106,7 +111,14 @@ function toTx(row: ChainTxRow): ChainTx {
     blockNumber: row.block_number,
     blockHash: row.block_hash,
     error: row.error,
+    detail: parseDetail(row.detail),
+    maxFee: row.max_fee === null ? null : parseBaseUnits(row.max_fee),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function parseDetail(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

@@ -125,6 +125,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX worker_events_at ON worker_events (at);
     `,
   },
+  {
+    version: 3,
+    name: 'chain transactions: what each one is for (escrow, payer, voucher, asset) and the fee it may cost',
+    sql: `
+      -- claim: {"escrow","payer","cumulativeAmount","voucherId"}; withdrawal: {"asset":"native"|"token","token"?}
+      ALTER TABLE chain_txs ADD COLUMN detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail));
+      -- The most the transaction may cost in native base units (gas limit x max fee per gas).
+      ALTER TABLE chain_txs ADD COLUMN max_fee TEXT CHECK (max_fee IS NULL OR (length(max_fee) BETWEEN 1 AND 78 AND max_fee NOT GLOB '*[^0-9]*'));
+      CREATE INDEX chain_txs_created ON chain_txs (created_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -104,7 +104,7 @@ describe('ChainTxsRepository', () => {
   it('keeps a transaction from signed to confirmed and lists the open ones', () => {
     const store = openStore();
     const hash = `0x${'f'.repeat(64)}` as const;
-    store.chainTxs.insertSigned({ chainId: 8453, kind: 'claim', from: `0x${'1'.repeat(40)}`, to: `0x${'2'.repeat(40)}`, amount: 2n ** 70n, nonce: 0, hash, raw: '0x02f8' }, 1);
+    store.chainTxs.insertSigned({ chainId: 8453, kind: 'claim', from: `0x${'1'.repeat(40)}`, to: `0x${'2'.repeat(40)}`, amount: 2n ** 70n, nonce: 0, hash, raw: '0x02f8', detail: {}, maxFee: null }, 1);
     expect(store.chainTxs.open().map((t) => t.hash)).toEqual([hash]);
     store.chainTxs.setState(hash, 'confirmed', { blockNumber: 10, blockHash: `0x${'e'.repeat(64)}` }, 2);
     expect(store.chainTxs.open()).toEqual([]);

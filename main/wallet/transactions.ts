@@ -1,0 +1,233 @@
+import {
+  keccak256,
+  type Address,
+  type Chain,
+  type Hex,
+  type LocalAccount,
+  type PublicClient,
+  type Transport,
+} from 'viem';
+import type { ChainTx, ChainTxKind, ChainTxState, NewChainTx } from '../../shared/chain-tx.ts';
+import { errorMessage } from '../../shared/errors.ts';
+
+/** What the sender needs from the store (ChainTxsRepository fits). */
+export interface TxRecords {
+  insertSigned(tx: NewTx): ChainTx;
+  get(hash: string): ChainTx | undefined;
+  open(): ChainTx[];
+  highestNonce(chainId: number, from: string): number | undefined;
+  setState(hash: string, state: ChainTxState, details?: { blockNumber?: number | null; blockHash?: string | null; error?: string | null }): boolean;
+}
+
+export type NewTx = NewChainTx;
+
+export interface TxRequest {
+  kind: ChainTxKind;
+  to: Address;
+  data?: Hex;
+  value?: bigint;
+  /** What moves to the user (the claim's payout, the withdrawal's amount), for the record. */
+  amount: bigint;
+  detail: Record<string, unknown>;
+  /** Gas limit already estimated by the caller (withdrawals quote it first); estimated here otherwise. */
+  gas?: bigint;
+}
+
+export class TransactionError extends Error {
+  override name = 'TransactionError';
+}
+
+export interface TransactionSenderOptions {
+  client: PublicClient<Transport, Chain>;
+  records: TxRecords;
+  /** Blocks on top of (and including) the transaction's before it counts as final. */
+  confirmations: number;
+  /** Polygon PoS refuses priority fees under 25 gwei; other chains take the node's estimate. */
+  minPriorityFee?: bigint;
+  onChange?: (tx: ChainTx) => void;
+  now?: () => number;
+}
+
+/**
+ * Signs, records, broadcasts and follows transactions for one chain:
+ *
+ * - one queue: transactions from the wallet are signed one at a time, each with
+ *   the next nonce (the chain's pending count or past our own unfinished ones);
+ * - recorded as "signed" (raw bytes and hash) BEFORE broadcast: after a crash
+ *   `resume()` finds it and re-broadcasts the same bytes — never a new
+ *   signature, so it can land at most once;
+ * - followed to a receipt, then counted to N confirmations; the block hash is
+ *   stored and re-checked, so a reorg that drops it sends it back to "sent"
+ *   (the same bytes are broadcast again) instead of leaving a false "confirmed";
+ * - "failed" when it reverted, "replaced" when another transaction took its
+ *   nonce.
+ */
+export class TransactionSender {
+  readonly #client: PublicClient<Transport, Chain>;
+  readonly #records: TxRecords;
+  readonly #confirmations: number;
+  readonly #minPriorityFee: bigint;
+  readonly #onChange: (tx: ChainTx) => void;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: TransactionSenderOptions) {
+    this.#client = options.client;
+    this.#records = options.records;
+    this.#confirmations = options.confirmations;
+    this.#minPriorityFee = options.minPriorityFee ?? 0n;
+    this.#onChange = options.onChange ?? (() => undefined);
+  }
+
+  get chainId(): number {
+    return this.#client.chain.id;
+  }
+
+  get confirmations(): number {
+    return this.#confirmations;
+  }
+
+  /** Signs, records and broadcasts one transaction; resolves once it is recorded and sent (not mined). */
+  send(account: LocalAccount, request: TxRequest): Promise<ChainTx> {
+    const run = this.#queue.then(() => this.#send(account, request));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #send(account: LocalAccount, request: TxRequest): Promise<ChainTx> {
+    const chainId = this.chainId;
+    const from = account.address;
+    const pending = await this.#client.getTransactionCount({ address: from, blockTag: 'pending' });
+    const ours = this.#records.highestNonce(chainId, from);
+    const nonce = Math.max(pending, ours === undefined ? 0 : ours + 1);
+    const gas =
+      request.gas ??
+      (await this.#client.estimateGas({ account: from, to: request.to, data: request.data, value: request.value ?? 0n }));
+    const fees = await this.fees();
+    const raw = await account.signTransaction({
+      type: 'eip1559',
+      chainId,
+      nonce,
+      to: request.to,
+      data: request.data,
+      value: request.value ?? 0n,
+      gas,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+    });
+    const tx = this.#records.insertSigned({
+      chainId,
+      kind: request.kind,
+      from,
+      to: request.to,
+      amount: request.amount,
+      nonce,
+      hash: keccak256(raw),
+      raw,
+      detail: request.detail,
+      maxFee: gas * fees.maxFeePerGas,
+    });
+    this.#onChange(tx);
+    return this.#broadcast(tx);
+  }
+
+  /** EIP-1559 fees with headroom for two blocks of base-fee growth; the tip floor applied. */
+  async fees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+    const estimate = await this.#client.estimateFeesPerGas({ type: 'eip1559' });
+    const tip = estimate.maxPriorityFeePerGas < this.#minPriorityFee ? this.#minPriorityFee : estimate.maxPriorityFeePerGas;
+    const maxFeePerGas = estimate.maxFeePerGas - estimate.maxPriorityFeePerGas + tip;
+    return { maxFeePerGas, maxPriorityFeePerGas: tip };
+  }
+
+  async #broadcast(tx: ChainTx): Promise<ChainTx> {
+    try {
+      await this.#client.sendRawTransaction({ serializedTransaction: tx.raw });
+    } catch (error) {
+      // Already in the pool or already mined (a re-broadcast after a crash): the receipt check settles it.
+      const known = await this.#client.getTransaction({ hash: tx.hash }).catch(() => null);
+      if (!known) {
+        const message = errorMessage(error);
+        if (isDefinitive(message)) return this.#set(tx, 'failed', { error: `not sent: ${message}` });
+        throw new TransactionError(`broadcasting ${tx.kind} ${tx.hash} failed (it stays recorded and is retried): ${message}`);
+      }
+    }
+    return tx.state === 'signed' ? this.#set(tx, 'sent') : tx;
+  }
+
+  /**
+   * After a restart: every transaction that is not final is broadcast again
+   * (the same bytes) and followed. Safe to call any number of times.
+   */
+  async resume(): Promise<void> {
+    for (const tx of this.#records.open()) {
+      if (tx.chainId !== this.chainId) continue;
+      if (tx.state === 'signed') await this.#broadcast(tx).catch(() => undefined);
+    }
+    await this.poll();
+  }
+
+  /** Moves every open transaction on this chain forward as far as the chain allows. */
+  async poll(): Promise<ChainTx[]> {
+    const open = this.#records.open().filter((tx) => tx.chainId === this.chainId);
+    if (open.length === 0) return [];
+    const head = await this.#client.getBlockNumber({ cacheTime: 0 });
+    const changed: ChainTx[] = [];
+    for (const tx of open) {
+      const next = await this.#follow(tx, head);
+      if (next.state !== tx.state || next.blockHash !== tx.blockHash) changed.push(next);
+    }
+    return changed;
+  }
+
+  /** How many blocks confirm a mined transaction (0 when not mined), at `head`. */
+  confirmationsOf(tx: Pick<ChainTx, 'blockNumber' | 'state'>, head: bigint): number {
+    if (tx.blockNumber === null || (tx.state !== 'mined' && tx.state !== 'confirmed')) return 0;
+    return Math.max(0, Number(head - BigInt(tx.blockNumber)) + 1);
+  }
+
+  async #follow(tx: ChainTx, head: bigint): Promise<ChainTx> {
+    const receipt = await this.#client.getTransactionReceipt({ hash: tx.hash }).catch(() => null);
+    if (!receipt) {
+      if (tx.state === 'mined') {
+        // The block that held it is gone (a reorg): back to the pool with the same bytes.
+        const back = this.#set(tx, 'sent', { blockNumber: null, blockHash: null });
+        return this.#broadcast(back).catch(() => back);
+      }
+      const taken = await this.#client.getTransactionCount({ address: tx.from, blockTag: 'latest' });
+      const pooled = await this.#client.getTransaction({ hash: tx.hash }).catch(() => null);
+      if (!pooled && taken > tx.nonce) return this.#set(tx, 'replaced', { error: `nonce ${tx.nonce} was used by another transaction` });
+      if (!pooled) return this.#broadcast(tx).catch(() => tx);
+      return tx;
+    }
+    const blockNumber = Number(receipt.blockNumber);
+    if (receipt.status === 'reverted') {
+      return this.#set(tx, 'failed', { blockNumber, blockHash: receipt.blockHash, error: 'reverted on chain' });
+    }
+    const canonical = await this.#client.getBlock({ blockNumber: receipt.blockNumber }).catch(() => null);
+    if (canonical && canonical.hash !== receipt.blockHash) return tx; // node mid-reorg; look again next poll
+    const confirmations = Number(head - receipt.blockNumber) + 1;
+    const state: ChainTxState = confirmations >= this.#confirmations ? 'confirmed' : 'mined';
+    if (state === tx.state && receipt.blockHash === tx.blockHash) return tx;
+    return this.#set(tx, state, { blockNumber, blockHash: receipt.blockHash });
+  }
+
+  #set(
+    tx: ChainTx,
+    state: ChainTxState,
+    details: { blockNumber?: number | null; blockHash?: string | null; error?: string | null } = {},
+  ): ChainTx {
+    const blockNumber = details.blockNumber === undefined ? tx.blockNumber : details.blockNumber;
+    const blockHash = details.blockHash === undefined ? tx.blockHash : details.blockHash;
+    const error = details.error === undefined ? tx.error : details.error;
+    this.#records.setState(tx.hash, state, { blockNumber, blockHash, error });
+    const next = this.#records.get(tx.hash) ?? { ...tx, state, blockNumber, blockHash: blockHash as Hex | null, error };
+    this.#onChange(next);
+    return next;
+  }
+}
+
+/** Rejections after which the same bytes can never be accepted (versus a node that is down or busy). */
+function isDefinitive(message: string): boolean {
+  return /nonce too low|insufficient funds|intrinsic gas|exceeds block gas limit|invalid sender|fee cap less than block base fee/i.test(
+    message,
+  );
+}

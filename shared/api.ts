@@ -13,6 +13,14 @@ import { z } from 'zod';
 import { nodeStatusSchema, pauseInputSchema } from './node.ts';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { workerStatusSchema } from './worker.ts';
+import {
+  balancesSchema,
+  chainTxSchema,
+  earningsSchema,
+  walletInputs,
+  walletStatusSchema,
+  withdrawalQuoteSchema,
+} from './wallet.ts';
 
 /** Methods that take no input accept nothing, or an empty object. */
 const noInput = z.object({}).strict().optional();
@@ -24,12 +32,31 @@ export const methods = {
   'settings.get': { input: noInput, output: settingsSchema },
   'settings.update': { input: settingsPatchSchema, output: settingsSchema },
   'worker.status': { input: noInput, output: workerStatusSchema },
+  'wallet.status': { input: noInput, output: walletStatusSchema },
+  'wallet.create': { input: walletInputs.create, output: walletStatusSchema },
+  'wallet.importPhrase': { input: walletInputs.importPhrase, output: walletStatusSchema },
+  'wallet.importKey': { input: walletInputs.importKey, output: walletStatusSchema },
+  'wallet.unlock': { input: walletInputs.unlock, output: walletStatusSchema },
+  'wallet.lock': { input: noInput, output: walletStatusSchema },
+  'wallet.changePassphrase': { input: walletInputs.changePassphrase, output: walletStatusSchema },
+  /** The one answer that carries a secret: the recovery phrase, after the passphrase. */
+  'wallet.exportPhrase': { input: walletInputs.exportPhrase, output: z.object({ phrase: z.string() }) },
+  'wallet.balances': { input: noInput, output: balancesSchema },
+  'wallet.earnings': { input: noInput, output: earningsSchema },
+  'wallet.transactions': { input: walletInputs.transactions, output: z.array(chainTxSchema) },
+  'wallet.claim': { input: walletInputs.claim, output: chainTxSchema },
+  'wallet.quoteWithdrawal': { input: walletInputs.quoteWithdrawal, output: withdrawalQuoteSchema },
+  'wallet.withdraw': { input: walletInputs.withdraw, output: chainTxSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {
   'node.statusChanged': nodeStatusSchema,
   'settings.changed': settingsSchema,
   'worker.statusChanged': workerStatusSchema,
+  'wallet.changed': walletStatusSchema,
+  'wallet.transactionChanged': chainTxSchema,
+  /** A voucher was stored: earnings changed. */
+  'wallet.earningsChanged': z.object({ at: z.number().int() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Methods = typeof methods;
@@ -59,7 +86,11 @@ export type InvokeArgs<M extends MethodName> =
 
 // ---- errors and the reply envelope --------------------------------------
 
-export const apiErrorCodes = ['invalid_input', 'unknown_method', 'unauthorized', 'internal', 'unavailable'] as const;
+/**
+ * `refused`: a valid request the node turned down for a reason the user can act
+ * on (wrong passphrase, balance too low, nothing to claim); `reason` names it.
+ */
+export const apiErrorCodes = ['invalid_input', 'unknown_method', 'unauthorized', 'internal', 'unavailable', 'refused'] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 
 export const apiErrorSchema = z.object({
@@ -67,6 +98,8 @@ export const apiErrorSchema = z.object({
   message: z.string(),
   /** For `invalid_input`: one line per problem, "path: message". */
   issues: z.array(z.string()).optional(),
+  /** For `refused`: a machine-readable reason, e.g. `wrong_passphrase`. */
+  reason: z.string().optional(),
 });
 export type ApiErrorShape = z.infer<typeof apiErrorSchema>;
 
@@ -81,19 +114,26 @@ export class ApiError extends Error {
   override name = 'ApiError';
   readonly code: ApiErrorCode;
   readonly issues: readonly string[] | undefined;
+  readonly reason: string | undefined;
 
-  constructor(code: ApiErrorCode, message: string, issues?: readonly string[]) {
+  constructor(code: ApiErrorCode, message: string, issues?: readonly string[], reason?: string) {
     super(message);
     this.code = code;
     this.issues = issues;
+    this.reason = reason;
   }
 
   toShape(): ApiErrorShape {
-    return this.issues ? { code: this.code, message: this.message, issues: [...this.issues] } : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.issues ? { issues: [...this.issues] } : {}),
+      ...(this.reason === undefined ? {} : { reason: this.reason }),
+    };
   }
 
   static fromShape(shape: ApiErrorShape): ApiError {
-    return new ApiError(shape.code, shape.message, shape.issues);
+    return new ApiError(shape.code, shape.message, shape.issues, shape.reason);
   }
 }
 

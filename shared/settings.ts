@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chainPresets } from './wallet.ts';
 
 /** Control characters (C0, DEL, C1: Unicode category Cc) never belong in a name shown to people. */
 const CONTROL_CHARS = /\p{Cc}/u;
@@ -23,6 +24,20 @@ export const settingsSchema = z.object({
   theme: themeSchema,
   /** Start paused instead of running when Hearth starts. */
   startPaused: z.boolean(),
+  /** The chain the wallet works on: the embedded local chain, a preset, or `custom` (rpcUrl + customChainId). */
+  chain: z.enum(chainPresets),
+  /** An RPC endpoint of your own (for `custom`, or instead of a preset's public one); null = the preset's. */
+  rpcUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2048)
+    .nullable(),
+  customChainId: z.number().int().positive().max(2 ** 53 - 1).nullable(),
+  /** Claim by itself once the unclaimed amount reaches `autoClaimThreshold` (base units of the payment token). */
+  autoClaim: z.boolean(),
+  autoClaimThreshold: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,77})$/, 'must be a whole number of base units, in decimal')
+    .refine((value) => value !== '0', 'must be more than zero (turn auto-claim off instead)'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;
@@ -31,6 +46,12 @@ export const defaultSettings: Settings = {
   nodeName: 'My Hearth node',
   theme: 'system',
   startPaused: false,
+  chain: 'local',
+  rpcUrl: null,
+  customChainId: null,
+  autoClaim: true,
+  // 5 units of a 6-decimal token (USDC-like): small enough to get paid often, large enough that gas stays a small share.
+  autoClaimThreshold: '5000000',
 };
 
 /** A partial update: at least one known key, nothing else. */
@@ -39,3 +60,12 @@ export const settingsPatchSchema = settingsSchema
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, 'name at least one setting to change');
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+/** Checks across settings, made on the result of a change (a patch alone cannot tell). */
+export function settingsProblems(settings: Settings): string[] {
+  const problems: string[] = [];
+  if (settings.chain === 'custom' && (settings.rpcUrl === null || settings.customChainId === null)) {
+    problems.push('chain: a custom chain needs rpcUrl and customChainId');
+  }
+  return problems;
+}

@@ -40,15 +40,14 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 /** 65-byte r ‖ s ‖ v signature; compact (64-byte) signatures are not accepted. */
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 
-export const addressSchema = z
-  .string()
-  .regex(ADDRESS, 'must be a 0x-prefixed 20-byte hex address')
-  .transform((value) => value as Address);
+// z.custom (not a transform) so the schemas work in both directions: answers and events are encoded with them.
+export const addressSchema = z.custom<Address>((value) => typeof value === 'string' && ADDRESS.test(value), {
+  error: 'must be a 0x-prefixed 20-byte hex address',
+});
 
-export const signatureSchema = z
-  .string()
-  .regex(SIGNATURE, 'must be a 0x-prefixed 65-byte hex signature')
-  .transform((value) => value.toLowerCase() as Hex);
+export const signatureSchema = z.custom<Hex>((value) => typeof value === 'string' && SIGNATURE.test(value), {
+  error: 'must be a 0x-prefixed 65-byte hex signature',
+});
 
 /** A voucher as it travels (amount as a decimal string of base units). */
 export const voucherSchema = z.strictObject({

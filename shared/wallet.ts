@@ -19,14 +19,18 @@ export const passphraseSchema = z
  * An address money is sent to. Mixed case must carry a valid EIP-55 checksum
  * (a mistyped letter is caught); all lower or all upper case has none to check.
  */
-export const recipientAddressSchema = z
-  .string()
-  .trim()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address (42 characters)')
-  .refine((value) => isAddress(value, { strict: true }), "the address's checksum does not match: a character is probably mistyped")
-  .transform((value) => getAddress(value));
+export const recipientAddressSchema = z.codec(
+  z
+    .string()
+    .trim()
+    .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address (42 characters)')
+    .refine((value) => isAddress(value, { strict: true }), "the address's checksum does not match: a character is probably mistyped"),
+  addressSchema,
+  { decode: (value) => getAddress(value), encode: (value) => value },
+);
 
-export const walletStates = ['none', 'locked', 'unlocked'] as const;
+/** `unreadable`: a key file exists but cannot be used (damaged, or wrapped by a keychain not available here); `problem` says why. */
+export const walletStates = ['none', 'locked', 'unlocked', 'unreadable'] as const;
 export const walletSources = ['created', 'imported-phrase', 'imported-key'] as const;
 export const chainPresets = [
   'local',
@@ -64,6 +68,7 @@ export const walletStatusSchema = z.object({
   /** Whether a recovery phrase exists to export (wallets imported from a key have none). */
   hasPhrase: z.boolean(),
   keychain: z.object({ kind: z.enum(['os', 'none']), description: z.string() }),
+  problem: z.string().nullable(),
   network: walletNetworkSchema.nullable(),
 });
 export type WalletStatus = z.infer<typeof walletStatusSchema>;

@@ -36,6 +36,8 @@ const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
   unknown_method: 404,
   unavailable: 503,
   internal: 500,
+  // A well-formed request the node turned down (wrong passphrase, balance too low): the request itself was fine.
+  refused: 422,
 };
 
 const SECURITY_HEADERS = {

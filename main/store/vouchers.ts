@@ -40,6 +40,7 @@ export class VouchersRepository {
   readonly #bySignature: Statement<[string], VoucherRow>;
   readonly #highest: Statement<Record<string, unknown>, VoucherRow>;
   readonly #list: Statement<[number], VoucherRow>;
+  readonly #count: Statement<Record<string, unknown>, { n: number }>;
 
   constructor(db: Database) {
     this.#insert = db.prepare(
@@ -53,6 +54,9 @@ export class VouchersRepository {
        ORDER BY length(cumulative_amount) DESC, cumulative_amount DESC LIMIT 1`,
     );
     this.#list = db.prepare('SELECT * FROM vouchers ORDER BY id DESC LIMIT ?');
+    this.#count = db.prepare(
+      'SELECT count(*) AS n FROM vouchers WHERE chain_id = @chainId AND escrow = @escrow AND payer = @payer AND payee = @payee AND token = @token',
+    );
   }
 
   /** Stores a voucher once; the same signature again returns the stored row. */
@@ -66,6 +70,10 @@ export class VouchersRepository {
   highest(channel: VoucherChannel): StoredVoucher | undefined {
     const row = this.#highest.get({ ...channel });
     return row && toVoucher(row);
+  }
+
+  count(channel: VoucherChannel): number {
+    return this.#count.get({ ...channel })?.n ?? 0;
   }
 
   recent(limit: number): StoredVoucher[] {

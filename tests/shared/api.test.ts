@@ -3,9 +3,24 @@ import type { z } from 'zod';
 import { ApiError, decodeEvent, encodeEvent, eventNames, isMethodName, methodNames, methods, summariseIssues } from '../../shared/api.ts';
 
 describe('the contract', () => {
-  it('names the foundation methods and events', () => {
-    expect(methodNames).toEqual(['node.status', 'node.pause', 'node.resume', 'settings.get', 'settings.update', 'worker.status']);
-    expect(eventNames).toEqual(['node.statusChanged', 'settings.changed', 'worker.statusChanged']);
+  it('names the node, settings, worker and wallet methods and events', () => {
+    expect(methodNames.filter((name) => !name.startsWith('wallet.'))).toEqual([
+      'node.status',
+      'node.pause',
+      'node.resume',
+      'settings.get',
+      'settings.update',
+      'worker.status',
+    ]);
+    expect(methodNames.filter((name) => name.startsWith('wallet.'))).toHaveLength(14);
+    expect(eventNames).toEqual([
+      'node.statusChanged',
+      'settings.changed',
+      'worker.statusChanged',
+      'wallet.changed',
+      'wallet.transactionChanged',
+      'wallet.earningsChanged',
+    ]);
   });
 
   it('does not treat inherited object keys as methods', () => {

@@ -1,3 +1,4 @@
+import { defaultSettings } from '../../../shared/settings.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatch, nodeHandlers, type Handlers } from '../../../main/node/api.ts';
 import { silentLogger } from '../../../main/node/log.ts';
@@ -15,7 +16,7 @@ describe('the contract dispatcher', () => {
   it('calls the handler with decoded input and returns the encoded output', async () => {
     const { dispatch } = dispatchFor();
     const reply = await dispatch('settings.update', { nodeName: '  Den  ' });
-    expect(reply).toEqual({ ok: true, value: { nodeName: 'Den', theme: 'system', startPaused: false } });
+    expect(reply).toEqual({ ok: true, value: { ...defaultSettings, nodeName: 'Den' } });
   });
 
   it('answers unknown methods with unknown_method, including inherited names', async () => {

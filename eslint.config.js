@@ -100,6 +100,27 @@ export default tseslint.config(
     }),
   },
   {
+    // The wallet: viem and shared/ (its records reach it as interfaces the node passes in).
+    files: ['main/wallet/**'],
+    rules: restrict({
+      modules: ['electron', 'better-sqlite3', 'onnxruntime-node', 'hardhat'],
+      patterns: ['store', 'worker', 'node', 'headless', 'electron', 'models', 'launch', 'devnet', 'network', 'policy', 'hardware', 'inference']
+        .flatMap((folder) => [`**/main/${folder}/**`, `../${folder}/*`, `../../${folder}/*`])
+        .concat(['**/renderer/**', '**/preload/**']),
+    }),
+  },
+  {
+    // The embedded local network: shared/, the wallet, the chain (Hardhat) — not the node that runs it.
+    // (worker/entry.ts is reachable for appRoot(), to find the contract artifacts.)
+    files: ['main/devnet/**'],
+    rules: restrict({
+      modules: ['electron', 'better-sqlite3', 'onnxruntime-node'],
+      patterns: ['node', 'headless', 'electron', 'launch', 'policy', 'inference', 'store']
+        .flatMap((folder) => [`**/main/${folder}/**`, `../${folder}/*`, `../../${folder}/*`])
+        .concat(['**/renderer/**', '**/preload/**']),
+    }),
+  },
+  {
     files: ['main/store/**'],
     rules: restrict({ modules: ['electron', 'onnxruntime-node'], patterns: ['**/renderer/**', '**/preload/**'] }),
   },

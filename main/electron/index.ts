@@ -10,6 +10,7 @@ import { dataDirFromArgv, defaultDataDir } from '../node/data-dir.ts';
 import { createLogger } from '../node/log.ts';
 import { findRendererDir } from '../headless/run.ts';
 import { ProviderNode } from '../node/provider-node.ts';
+import { safeStorageKeyWrap } from './safe-storage.ts';
 import { createWorkerSupervisor } from '../node/worker.ts';
 import { denyAllPermissions, guardAllWebContents } from './guards.ts';
 import { bindContractToIpc } from './ipc.ts';
@@ -47,15 +48,16 @@ if (!app.requestSingleInstanceLock()) {
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       denyAllPermissions(session.defaultSession);
       serveRenderer(findRendererDir());
-      const started = ProviderNode.start({ dataDir, logger: createLogger('node') });
+      const started = ProviderNode.start({ dataDir, logger: createLogger('node'), keyWrap: await safeStorageKeyWrap() });
       node = started;
       started.attachWorker(createWorkerSupervisor({ onEvent: (event) => started.recordWorkerEvent(event), logger: createLogger('worker'), spawn: utilityTransport }), { warm: true });
       bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
       showWindow();
       app.on('activate', showWindow);
+      void started.startPayments();
     })
     .catch((error: unknown) => {
       const message = errorMessage(error);

@@ -49,6 +49,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
     node.close();
     throw error;
   }
+  // In the background: the UI is served at once and shows the wallet connecting.
+  void node.startPayments();
   let closing: Promise<void> | undefined;
   return {
     node,

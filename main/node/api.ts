@@ -12,6 +12,9 @@ import {
 import type { Logger } from './log.ts';
 import type { ProviderNode } from './provider-node.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import { WalletError } from '../wallet/errors.ts';
+import { PayoutError } from '../wallet/payouts.ts';
+import { VoucherRejectedError } from '../wallet/vouchers.ts';
 
 export type Handlers = { [M in MethodName]: (input: MethodInput<M>) => MethodOutput<M> | Promise<MethodOutput<M>> };
 
@@ -24,6 +27,45 @@ export function nodeHandlers(node: ProviderNode): Handlers {
     'settings.get': () => node.settings(),
     'settings.update': (patch) => node.updateSettings(patch),
     'worker.status': () => node.workerStatus(),
+    ...walletHandlers(node),
+  };
+}
+
+type WalletMethod = Extract<MethodName, `wallet.${string}`>;
+
+/** The wallet's methods: each failure the user can act on becomes a `refused` reply with its reason. */
+function walletHandlers(node: ProviderNode): Pick<Handlers, WalletMethod> {
+  const { wallet } = node;
+  const keys = wallet.keys;
+  return {
+    'wallet.status': () => wallet.status(),
+    'wallet.create': refusing(async ({ passphrase, words }) => (await keys.create({ passphrase, words }), wallet.status())),
+    'wallet.importPhrase': refusing(async ({ phrase, passphrase }) => (await keys.importPhrase({ phrase, passphrase }), wallet.status())),
+    'wallet.importKey': refusing(async ({ privateKey, passphrase }) => (await keys.importPrivateKey({ privateKey, passphrase }), wallet.status())),
+    'wallet.unlock': refusing(async ({ passphrase }) => (await keys.unlock(passphrase), wallet.status())),
+    'wallet.lock': () => (keys.lock(), wallet.status()),
+    'wallet.changePassphrase': refusing(async ({ current, next }) => (await keys.changePassphrase(current, next), wallet.status())),
+    'wallet.exportPhrase': refusing(async ({ passphrase }) => ({ phrase: await keys.exportPhrase(passphrase) })),
+    'wallet.balances': refusing(() => wallet.balances()),
+    'wallet.earnings': refusing(() => wallet.earnings()),
+    'wallet.transactions': (input) => wallet.transactions(input?.limit ?? 50),
+    'wallet.claim': refusing(() => wallet.claim()),
+    'wallet.quoteWithdrawal': refusing((input) => wallet.quoteWithdrawal(input)),
+    'wallet.withdraw': refusing((input) => wallet.withdraw(input)),
+  };
+}
+
+/** Errors that are answers (a wrong passphrase, a balance too low), not faults: `refused` with their reason, never logged as failures. */
+function refusing<I, O>(handler: (input: I) => O | Promise<O>): (input: I) => Promise<O> {
+  return async (input) => {
+    try {
+      return await handler(input);
+    } catch (error) {
+      if (error instanceof WalletError) throw new ApiError('refused', error.message, undefined, error.code);
+      if (error instanceof PayoutError) throw new ApiError('refused', error.message, undefined, error.reason);
+      if (error instanceof VoucherRejectedError) throw new ApiError('refused', error.message, undefined, error.reason);
+      throw error;
+    }
   };
 }
 

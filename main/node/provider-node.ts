@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { EventName } from '../../shared/api.ts';
 import type { NodeState, NodeStatus, PauseInput } from '../../shared/node.ts';
-import type { Settings, SettingsPatch } from '../../shared/settings.ts';
+import { join } from 'node:path';
+import { ApiError } from '../../shared/api.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import { settingsProblems, type Settings, type SettingsPatch } from '../../shared/settings.ts';
+import { noKeyWrap, type KeyWrap } from '../wallet/key-wrap.ts';
+import { WalletService } from '../wallet/service.ts';
+import { Wallet } from '../wallet/wallet.ts';
+import { openPaymentNetwork, type OpenedPaymentNetwork } from './payments.ts';
 import { Store } from '../store/index.ts';
 import type { Decision } from '../store/policy-events.ts';
 import type { WorkerEvent, WorkerSupervisor } from '../worker/supervisor.ts';
@@ -16,7 +23,15 @@ export interface ProviderNodeOptions {
   dataDir: string;
   logger?: Logger;
   now?: () => number;
+  /** The OS keychain layer over the wallet's key file (Electron's safeStorage); headless has none. */
+  keyWrap?: KeyWrap;
+  /** scrypt cost of the key file; only tests lower it. */
+  scryptN?: number;
 }
+
+/** The wallet's key file in the data dir. */
+export const WALLET_FILE = 'wallet.json';
+const CHAIN_SETTINGS = ['chain', 'rpcUrl', 'customChainId'] as const;
 
 /** A manual pause survives a restart: "pause for 1 h" means one hour, not until the app restarts. */
 const MANUAL_PAUSE_KEY = 'manualPause';
@@ -45,6 +60,9 @@ export class ProviderNode {
   /** Providers found at the worker's last start: still shown while it is stopped or paused. */
   #lastProviders: ProviderReport[] = [];
   #closed = false;
+  readonly wallet: WalletService;
+  #payments: OpenedPaymentNetwork | null = null;
+  #paymentsStarting: Promise<void> | null = null;
 
   private constructor(options: ProviderNodeOptions, store: Store, unlock: () => void) {
     this.dataDir = options.dataDir;
@@ -58,6 +76,30 @@ export class ProviderNode {
       this.#log.warn(`stored setting "${problem.key}" is invalid and reads as its default`, { problem: problem.problem });
     }
     this.#settings = settings;
+    this.wallet = new WalletService({
+      keys: new Wallet({
+        file: join(options.dataDir, WALLET_FILE),
+        keyWrap: options.keyWrap ?? noKeyWrap,
+        ...(options.scryptN === undefined ? {} : { scryptN: options.scryptN }),
+        onListenerError: (error) => this.#log.error('wallet listener failed', { error }),
+      }),
+      records: store.chainTxs,
+      vouchers: store.vouchers,
+      autoClaim: () => ({ autoClaim: this.#settings.autoClaim, autoClaimThreshold: BigInt(this.#settings.autoClaimThreshold) }),
+      onStatus: (status) => {
+        if (this.#closed) return;
+        this.#events.emit('wallet.changed', status);
+        void this.#fundWallet();
+      },
+      onTransaction: (tx) => {
+        if (!this.#closed) this.#events.emit('wallet.transactionChanged', tx);
+      },
+      onEarnings: () => {
+        if (!this.#closed) this.#events.emit('wallet.earningsChanged', { at: this.#now() });
+      },
+      log: (level, message) => this.#log[level](message),
+      now: this.#now,
+    });
     this.#status = {
       state: 'starting',
       reason: 'Starting',
@@ -117,7 +159,11 @@ export class ProviderNode {
 
   updateSettings(patch: SettingsPatch): Settings {
     this.#assertOpen();
+    const problems = settingsProblems({ ...this.#settings, ...patch });
+    if (problems.length > 0) throw new ApiError('invalid_input', `invalid settings: ${problems.join('; ')}`, problems);
+    const chainChanged = CHAIN_SETTINGS.some((key) => key in patch && patch[key] !== this.#settings[key]);
     this.#settings = this.store.settings.update(patch, this.#now());
+    if (chainChanged && this.#payments) void this.#restartPayments();
     this.#events.emit('settings.changed', this.settings());
     if (this.#settings.nodeName !== this.#status.nodeName) {
       this.#status = { ...this.#status, nodeName: this.#settings.nodeName };
@@ -172,11 +218,53 @@ export class ProviderNode {
     this.#announceWorker();
   }
 
-  /** Stops timers and the worker, and closes the store. Safe to call twice. */
+  /**
+   * Connects the wallet to the chain the settings name (by default the
+   * embedded local chain with its escrow), resuming any transaction left
+   * unfinished by the last run. Resolves when connected; a failure is logged
+   * and shown in the wallet's status, never fatal to the node.
+   */
+  startPayments(): Promise<void> {
+    this.#paymentsStarting ??= this.#openPayments().finally(() => (this.#paymentsStarting = null));
+    return this.#paymentsStarting;
+  }
+
+  async #openPayments(): Promise<void> {
+    try {
+      const opened = await openPaymentNetwork(this.#settings, this.dataDir, this.store.nodeState);
+      if (this.#closed) return void (await opened.close());
+      this.#payments = opened;
+      await this.wallet.attachNetwork(opened.network);
+      await this.#fundWallet();
+    } catch (error) {
+      this.#log.error(`the wallet could not connect to its chain: ${errorMessage(error)}`);
+      this.wallet.setNetworkProblem(errorMessage(error));
+    }
+  }
+
+  async #restartPayments(): Promise<void> {
+    await this.#paymentsStarting;
+    const previous = this.#payments;
+    this.#payments = null;
+    this.wallet.detachNetwork();
+    await previous?.close().catch(() => undefined);
+    await this.startPayments();
+  }
+
+  /** On the local chain the wallet gets gas money from the faucet, so claims work out of the box. */
+  async #fundWallet(): Promise<void> {
+    const address = this.wallet.status().address;
+    if (!address || !this.#payments?.fund || this.#closed) return;
+    await this.#payments.fund(address).catch((error: unknown) => this.#log.warn(`funding the wallet on the local chain failed: ${errorMessage(error)}`));
+  }
+
+  /** Stops timers, the worker and the wallet's chain, and closes the store. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#clearResumeTimer();
+    this.wallet.close();
+    void this.#payments?.close().catch(() => undefined);
     this.#worker?.stop();
     this.store.close();
     this.#unlock();

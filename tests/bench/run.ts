@@ -7,6 +7,7 @@
 //   the same row into an unconstrained table with synchronous=NORMAL — the
 //   price of our durability and validation per job.
 // - worker: see tests/bench/worker.ts.
+// - payments: voucher verification and claim latency, see tests/bench/payments.ts.
 // - api: a contract call over headless HTTP (token check, zod decode/encode)
 //   vs a bare node:http server answering the same JSON — the price of the
 //   contract binding per call.
@@ -19,6 +20,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { runHeadless } from '../../main/headless/run.ts';
 import { silentLogger } from '../../main/node/log.ts';
 import { Store } from '../../main/store/index.ts';
+import { benchPayments } from './payments.ts';
 import { benchWorker } from './worker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
@@ -88,6 +90,7 @@ async function time(fn: () => unknown): Promise<number> {
   bare.close();
 
   const running = await runHeadless({ dataDir: join(dir, 'node'), host: '127.0.0.1', port: 0, logger: silentLogger });
+  await running.node.startPayments(); // the embedded chain starts in the background: not during the measurement
   const url = `${running.server.origin}/api/node.status`;
   for (let i = 0; i < 200; i++) await call(url, running.token);
   const hearth = rate('hearth: node.status through the contract binding', N, await time(async () => {
@@ -96,6 +99,9 @@ async function time(fn: () => unknown): Promise<number> {
   await running.close();
   results.push(`api: hearth/baseline = ${(hearth / baseline).toFixed(2)}`);
 }
+
+console.log('payments: vouchers and claims (see tests/bench/payments.ts)');
+results.push(...(await benchPayments(dir, (line) => console.log(line))));
 
 console.log('worker: the supervised, sandboxed inference worker');
 results.push(...(await benchWorker((line) => console.log(line))));

@@ -59,6 +59,10 @@ describe('lint enforces the architecture’s "may import" column', () => {
     ['main/inference/ocr/x.ts', "import { tensorTypes } from '../../../shared/worker-protocol.ts';"],
     ['main/inference/ocr/x.ts', "import { InputError } from '../validate.ts';"],
     ['renderer/src/x.ts', "const page = await import('./pages/Overview.tsx');"],
+    ['main/wallet/x.ts', "import { createPublicClient } from 'viem';"],
+    ['main/wallet/x.ts', "import { voucherTypes } from '../../shared/voucher.ts';"],
+    ['main/devnet/x.ts', "import { Payouts } from '../wallet/payouts.ts';"],
+    ['main/devnet/x.ts', "import { createHardhatRuntimeEnvironment } from 'hardhat/hre';"],
   ])('%s may: %s', async (path, code) => {
     expect(await violations(path, `${code}\nexport {};\n`)).toEqual([]);
   });

@@ -49,7 +49,7 @@ beforeAll(async () => {
   const logger = createLogger('test', { level: 'debug', write: (line) => logLines.push(line) });
   node = ProviderNode.start({ dataDir, logger, scryptN: 2 ** 10 });
   for (const name of eventNames) {
-    node.on(name, (payload) => eventPayloads.push(JSON.stringify(encodeEvent(name as EventName, payload as never))));
+    node.on(name, (payload) => eventPayloads.push(JSON.stringify(encodeEvent(name, payload as never))));
   }
   dispatch = createDispatch(nodeHandlers(node), logger);
   await node.startPayments();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatch, nodeHandlers, type Dispatch } from '../../../main/node/api.ts';
 import { createLogger } from '../../../main/node/log.ts';
 import { ProviderNode } from '../../../main/node/provider-node.ts';
-import { eventNames, encodeEvent, type EventName } from '../../../shared/api.ts';
+import { eventNames, encodeEvent } from '../../../shared/api.ts';
 
 /**
  * The key and the phrase never leave main: no answer of any contract method

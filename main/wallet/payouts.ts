@@ -12,7 +12,11 @@ import {
 import type { ChainTx } from '../../shared/chain-tx.ts';
 import { escrowAbi } from '../../shared/contracts.ts';
 import type { WithdrawalQuote } from '../../shared/wallet.ts';
+import { estimateL1Fee } from 'viem/op-stack';
 import type { TransactionSender } from './transactions.ts';
+
+/** The GasPriceOracle predeploy, at the same address on every OP Stack chain. */
+const OP_GAS_PRICE_ORACLE = '0x420000000000000000000000000000000000000F';
 
 /** The escrow this wallet is paid through: chain, contract, its token, and the payer whose vouchers it holds. */
 export interface PaymentTerms {
@@ -66,13 +70,17 @@ export class Payouts {
   readonly #sender: TransactionSender;
   readonly #vouchers: VoucherLookup;
   readonly #openTxs: () => ChainTx[];
+  readonly #opStack: boolean;
 
   constructor(options: {
     client: PublicClient<Transport, Chain>;
     sender: TransactionSender;
     vouchers: VoucherLookup;
     openTxs: () => ChainTx[];
+    /** OP Stack chains (Base) charge an L1 data fee on top of gas: quotes include it. */
+    opStack?: boolean;
   }) {
+    this.#opStack = options.opStack ?? false;
     this.#client = options.client;
     this.#sender = options.sender;
     this.#vouchers = options.vouchers;
@@ -171,12 +179,12 @@ export class Payouts {
       if (amount > token) throw new PayoutError('insufficient_balance', `the amount is above the token balance (${token} base units)`);
       const data = encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [request.to, amount] });
       const gasLimit = await this.#estimate(() => this.#client.estimateGas({ account: from, to: request.token as Address, data }));
-      const maxFee = gasLimit * maxFeePerGas;
+      const maxFee = gasLimit * maxFeePerGas + (await this.#l1Fee(from, request.token, data, 0n));
       if (maxFee > native) throw new PayoutError('insufficient_gas', `the fee can be up to ${maxFee} base units of the native coin, more than the ${native} held`);
       return { asset: 'token', to: request.to, amount, gasLimit, maxFeePerGas, maxFee, data, value: 0n, target: request.token };
     }
     const gasLimit = await this.#estimate(() => this.#client.estimateGas({ account: from, to: request.to, value: 1n }));
-    const maxFee = gasLimit * maxFeePerGas;
+    const maxFee = gasLimit * maxFeePerGas + (await this.#l1Fee(from, request.to, undefined, 1n));
     const amount = request.amount === 'max' ? native - maxFee : request.amount;
     if (amount <= 0n) throw new PayoutError('insufficient_balance', 'the balance does not cover the fee');
     if (amount + maxFee > native) {
@@ -199,6 +207,12 @@ export class Payouts {
       gas: quote.gasLimit,
       detail: { asset: quote.asset, recipient: quote.to, ...(request.asset === 'token' && request.token ? { token: request.token } : {}) },
     });
+  }
+
+  /** The L1 data fee of an OP Stack transaction (its GasPriceOracle's estimate); zero elsewhere. */
+  async #l1Fee(from: Address, to: Address, data: `0x${string}` | undefined, value: bigint): Promise<bigint> {
+    if (!this.#opStack) return 0n;
+    return estimateL1Fee(this.#client, { account: from, to, data, value, chain: this.#client.chain, gasPriceOracleAddress: OP_GAS_PRICE_ORACLE });
   }
 
   async #assertGas(address: Address, gas: bigint, value: bigint): Promise<void> {

@@ -106,7 +106,13 @@ export class WalletService {
       minPriorityFee: network.profile.minPriorityFee,
       onChange: (tx) => this.#onTransaction(this.#view(tx)),
     });
-    this.#payouts = new Payouts({ client: network.client, sender: this.#sender, vouchers: this.#vouchers, openTxs: () => this.#records.open() });
+    this.#payouts = new Payouts({
+      client: network.client,
+      sender: this.#sender,
+      vouchers: this.#vouchers,
+      openTxs: () => this.#records.open(),
+      opStack: network.profile.opStack,
+    });
     this.#onStatus(this.status());
     await this.#sender.resume().catch((error: unknown) => this.#problem(`resuming transactions failed: ${errorMessage(error)}`));
     this.#schedule();

@@ -135,6 +135,21 @@ describe('withdrawals', () => {
     store.close();
   });
 
+  it('adds the L1 data fee on OP Stack chains (Base), as the chain GasPriceOracle reports it', async () => {
+    // A stand-in oracle at the OP Stack predeploy address answering every call with 0.001 ETH.
+    const L1_FEE = 10n ** 15n;
+    const code = `0x7f${L1_FEE.toString(16).padStart(64, '0')}60005260206000f3`;
+    await fx.chain.provider.request({ method: 'hardhat_setCode', params: ['0x420000000000000000000000000000000000000F', code] });
+    const { store, sender } = setup();
+    const plain = new Payouts({ client: fx.client, sender, vouchers: store.vouchers, openTxs: () => [] });
+    const op = new Payouts({ client: fx.client, sender, vouchers: store.vouchers, openTxs: () => [], opStack: true });
+    const request = { asset: 'native', to: privateKeyToAccount(generatePrivateKey()).address, amount: 1000n, token: null } as const;
+    const without = await plain.quoteWithdrawal(fx.provider.address, request);
+    const withL1 = await op.quoteWithdrawal(fx.provider.address, request);
+    expect(withL1.maxFee - without.maxFee).toBe(L1_FEE);
+    store.close();
+  });
+
   it('sends the native coin, keeping the fee back for "max"', async () => {
     const { store, sender, payouts } = setup();
     const to = privateKeyToAccount(generatePrivateKey()).address;

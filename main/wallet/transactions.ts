@@ -1,5 +1,7 @@
 import {
   keccak256,
+  TransactionNotFoundError,
+  TransactionReceiptNotFoundError,
   type Address,
   type Chain,
   type Hex,
@@ -143,7 +145,7 @@ export class TransactionSender {
       await this.#client.sendRawTransaction({ serializedTransaction: tx.raw });
     } catch (error) {
       // Already in the pool or already mined (a re-broadcast after a crash): the receipt check settles it.
-      const known = await this.#client.getTransaction({ hash: tx.hash }).catch(() => null);
+      const known = await this.#client.getTransaction({ hash: tx.hash }).catch(notFound(TransactionNotFoundError));
       if (!known) {
         const message = errorMessage(error);
         if (isDefinitive(message)) return this.#set(tx, 'failed', { error: `not sent: ${message}` });
@@ -185,7 +187,7 @@ export class TransactionSender {
   }
 
   async #follow(tx: ChainTx, head: bigint): Promise<ChainTx> {
-    const receipt = await this.#client.getTransactionReceipt({ hash: tx.hash }).catch(() => null);
+    const receipt = await this.#client.getTransactionReceipt({ hash: tx.hash }).catch(notFound(TransactionReceiptNotFoundError));
     if (!receipt) {
       if (tx.state === 'mined') {
         // The block that held it is gone (a reorg): back to the pool with the same bytes.
@@ -193,7 +195,7 @@ export class TransactionSender {
         return this.#broadcast(back).catch(() => back);
       }
       const taken = await this.#client.getTransactionCount({ address: tx.from, blockTag: 'latest' });
-      const pooled = await this.#client.getTransaction({ hash: tx.hash }).catch(() => null);
+      const pooled = await this.#client.getTransaction({ hash: tx.hash }).catch(notFound(TransactionNotFoundError));
       if (!pooled && taken > tx.nonce) return this.#set(tx, 'replaced', { error: `nonce ${tx.nonce} was used by another transaction` });
       if (!pooled) return this.#broadcast(tx).catch(() => tx);
       return tx;
@@ -223,6 +225,17 @@ export class TransactionSender {
     this.#onChange(next);
     return next;
   }
+}
+
+/**
+ * "Not found" is an answer (null); any other failure (the RPC endpoint down,
+ * a timeout) is not, and must not be read as "the transaction is gone".
+ */
+function notFound(kind: abstract new (...args: never[]) => Error): (error: unknown) => null {
+  return (error) => {
+    if (error instanceof kind) return null;
+    throw error;
+  };
 }
 
 /** Rejections after which the same bytes can never be accepted (versus a node that is down or busy). */

@@ -38,8 +38,23 @@ export interface Devnet {
   tokenBalance(address: Address): Promise<bigint>;
 }
 
-export async function startDevnet(): Promise<Devnet> {
-  const chain = await startEmbeddedChain();
+/** A chain with the token and the escrow deployed; `journal` makes it one a restart keeps (connectDevnet). */
+export async function startDevnet(options: { journal?: string } = {}): Promise<Devnet> {
+  const chain = await startEmbeddedChain(options.journal === undefined ? {} : { journal: options.journal });
+  const deployer = privateKeyToAccount(generatePrivateKey());
+  await setNativeBalance(chain, deployer.address, parseEther('10'));
+  const { escrow, token } = await deployPaymentContracts({
+    chain,
+    deployer,
+    withdrawalDelaySeconds: WITHDRAWAL_DELAY,
+    tokenHolder: deployer.address,
+    initialSupply: 1_000_000_000_000n,
+  });
+  return connectDevnet(chain, { deployer, escrow, token });
+}
+
+/** A Devnet over contracts already in `chain`, e.g. one restarted from its journal. */
+export function connectDevnet(chain: EmbeddedChain, { deployer, escrow, token }: Pick<Devnet, 'deployer' | 'escrow' | 'token'>): Devnet {
   const publicClient = createPublicClient({ chain: chain.viemChain, transport: chain.transport });
   const wallet = (account: LocalAccount): WalletClient<Transport, Chain, Account> =>
     createWalletClient({ chain: chain.viemChain, transport: chain.transport, account });
@@ -48,14 +63,6 @@ export async function startDevnet(): Promise<Devnet> {
     await setNativeBalance(chain, account.address, parseEther('10'));
     return account;
   };
-  const deployer = await newAccount();
-  const { escrow, token } = await deployPaymentContracts({
-    chain,
-    deployer,
-    withdrawalDelaySeconds: WITHDRAWAL_DELAY,
-    tokenHolder: deployer.address,
-    initialSupply: 1_000_000_000_000n,
-  });
   const send = async (hash: Hex): Promise<void> => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: 5_000 });
     expect(receipt.status).toBe('success');

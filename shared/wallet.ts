@@ -136,7 +136,7 @@ export const walletInputs = {
   unlock: z.strictObject({ passphrase: z.string().max(1024) }),
   changePassphrase: z.strictObject({ current: z.string().max(1024), next: passphraseSchema }),
   exportPhrase: z.strictObject({ passphrase: z.string().max(1024) }),
-  claim: z.strictObject({ payer: addressSchema.optional() }).optional(),
+  claim: z.strictObject({}).optional(),
   quoteWithdrawal: z.strictObject({
     asset: z.enum(['native', 'token']),
     to: recipientAddressSchema,
@@ -149,6 +149,8 @@ export const walletInputs = {
     amount: z.union([z.literal('max'), baseUnits]),
     /** Asked again: money leaving the wallet is confirmed with the passphrase. */
     passphrase: z.string().max(1024),
+    /** The fee the user saw in the quote and confirmed: the withdrawal is refused if it would now cost more. */
+    maxFee: baseUnits.optional(),
   }),
   transactions: z.strictObject({ limit: z.number().int().min(1).max(500).default(50) }).optional(),
 } as const;

@@ -49,6 +49,11 @@ export async function openPaymentNetwork(settings: Settings, dataDir: string, no
       ? customProfile(settings.customChainId ?? 0, settings.rpcUrl ?? '')
       : presetProfile(settings.chain);
   const client = publicClientFor(profile, { rpcUrl: settings.rpcUrl });
+  // A wrong RPC URL must not pair one chain's state with another chain's signatures.
+  const served = await client.getChainId();
+  if (served !== profile.chain.id) {
+    throw new Error(`the RPC endpoint serves chain ${served}, not ${profile.chain.name} (${profile.chain.id}): check the RPC URL in Settings → Payments`);
+  }
   const stored = nodeState.get(PAYMENT_TERMS_KEY, storedTermsSchema);
   const terms = stored && stored.chainId === profile.chain.id ? stored : null;
   let token: PaymentNetwork['token'] = null;

@@ -163,7 +163,7 @@ export class ProviderNode {
     if (problems.length > 0) throw new ApiError('invalid_input', `invalid settings: ${problems.join('; ')}`, problems);
     const chainChanged = CHAIN_SETTINGS.some((key) => key in patch && patch[key] !== this.#settings[key]);
     this.#settings = this.store.settings.update(patch, this.#now());
-    if (chainChanged && this.#payments) void this.#restartPayments();
+    if (chainChanged) void this.#restartPayments();
     this.#events.emit('settings.changed', this.settings());
     if (this.#settings.nodeName !== this.#status.nodeName) {
       this.#status = { ...this.#status, nodeName: this.#settings.nodeName };

@@ -53,7 +53,9 @@ export class PayoutError extends Error {
     | 'reverted'
     | 'no_voucher'
     | 'no_wallet'
-    | 'no_network';
+    | 'no_network'
+    | 'fee_changed'
+    | 'bad_recipient';
   constructor(reason: PayoutError['reason'], message: string) {
     super(message);
     this.reason = reason;
@@ -71,6 +73,9 @@ export class Payouts {
   readonly #vouchers: VoucherLookup;
   readonly #openTxs: () => ChainTx[];
   readonly #opStack: boolean;
+  readonly #protected: Address[];
+  /** One claim per channel at a time: a click and an auto-claim must not both sign one. */
+  readonly #claiming = new Map<string, Promise<ChainTx>>();
 
   constructor(options: {
     client: PublicClient<Transport, Chain>;
@@ -79,8 +84,11 @@ export class Payouts {
     openTxs: () => ChainTx[];
     /** OP Stack chains (Base) charge an L1 data fee on top of gas: quotes include it. */
     opStack?: boolean;
+    /** Addresses money must never be sent to by a withdrawal (the escrow). */
+    protectedAddresses?: Address[];
   }) {
     this.#opStack = options.opStack ?? false;
+    this.#protected = options.protectedAddresses ?? [];
     this.#client = options.client;
     this.#sender = options.sender;
     this.#vouchers = options.vouchers;
@@ -125,7 +133,16 @@ export class Payouts {
    * Redeems the highest voucher. Returns the claim already under way when
    * there is one (never two claims of the same voucher in flight).
    */
-  async claim(account: LocalAccount, terms: PaymentTerms): Promise<ChainTx> {
+  claim(account: LocalAccount, terms: PaymentTerms): Promise<ChainTx> {
+    const key = `${terms.chainId}:${terms.escrow.toLowerCase()}:${terms.payer.toLowerCase()}`;
+    const running = this.#claiming.get(key);
+    if (running) return running;
+    const claim = this.#claim(account, terms).finally(() => this.#claiming.delete(key));
+    this.#claiming.set(key, claim);
+    return claim;
+  }
+
+  async #claim(account: LocalAccount, terms: PaymentTerms): Promise<ChainTx> {
     const open = this.openClaim(terms);
     if (open) return open;
     const voucher = this.highestVoucher(terms, account.address);
@@ -169,9 +186,16 @@ export class Payouts {
   async quoteWithdrawal(
     from: Address,
     request: { asset: 'native' | 'token'; to: Address; amount: bigint | 'max'; token: Address | null },
-  ): Promise<WithdrawalQuote & { data: `0x${string}` | undefined; value: bigint; target: Address }> {
+  ): Promise<WithdrawalQuote & { data: `0x${string}` | undefined; value: bigint; target: Address; maxPriorityFeePerGas: bigint }> {
+    if (BigInt(request.to) === 0n) throw new PayoutError('bad_recipient', 'the zero address burns what is sent to it: give the address of a wallet of yours');
+    for (const contract of [request.token, ...this.#protected]) {
+      if (contract && contract.toLowerCase() === request.to.toLowerCase()) {
+        throw new PayoutError('bad_recipient', `${request.to} is a contract of the payment system (the token or the escrow), not a wallet: what is sent there is lost`);
+      }
+    }
+    if (request.to.toLowerCase() === from.toLowerCase()) throw new PayoutError('bad_recipient', 'that is this wallet itself');
     const { native, token } = await this.balances(from, request.token);
-    const { maxFeePerGas } = await this.#sender.fees();
+    const { maxFeePerGas, maxPriorityFeePerGas } = await this.#sender.fees();
     if (request.asset === 'token') {
       if (!request.token || token === null) throw new PayoutError('insufficient_balance', 'this network has no payment token configured');
       const amount = request.amount === 'max' ? token : request.amount;
@@ -181,7 +205,7 @@ export class Payouts {
       const gasLimit = await this.#estimate(() => this.#client.estimateGas({ account: from, to: request.token as Address, data }));
       const maxFee = gasLimit * maxFeePerGas + (await this.#l1Fee(from, request.token, data, 0n));
       if (maxFee > native) throw new PayoutError('insufficient_gas', `the fee can be up to ${maxFee} base units of the native coin, more than the ${native} held`);
-      return { asset: 'token', to: request.to, amount, gasLimit, maxFeePerGas, maxFee, data, value: 0n, target: request.token };
+      return { asset: 'token', to: request.to, amount, gasLimit, maxFeePerGas, maxPriorityFeePerGas, maxFee, data, value: 0n, target: request.token };
     }
     const gasLimit = await this.#estimate(() => this.#client.estimateGas({ account: from, to: request.to, value: 1n }));
     const maxFee = gasLimit * maxFeePerGas + (await this.#l1Fee(from, request.to, undefined, 1n));
@@ -190,14 +214,18 @@ export class Payouts {
     if (amount + maxFee > native) {
       throw new PayoutError('insufficient_balance', `the amount plus the fee (up to ${maxFee}) is above the balance (${native} base units)`);
     }
-    return { asset: 'native', to: request.to, amount, gasLimit, maxFeePerGas, maxFee, data: undefined, value: amount, target: request.to };
+    return { asset: 'native', to: request.to, amount, gasLimit, maxFeePerGas, maxPriorityFeePerGas, maxFee, data: undefined, value: amount, target: request.to };
   }
 
+  /** `confirmedMaxFee`: the fee the user saw and confirmed; refused (nothing signed) if it would now be higher. */
   async withdraw(
     account: LocalAccount,
-    request: { asset: 'native' | 'token'; to: Address; amount: bigint | 'max'; token: Address | null },
+    request: { asset: 'native' | 'token'; to: Address; amount: bigint | 'max'; token: Address | null; confirmedMaxFee?: bigint },
   ): Promise<ChainTx> {
     const quote = await this.quoteWithdrawal(account.address, request);
+    if (request.confirmedMaxFee !== undefined && quote.maxFee > request.confirmedMaxFee) {
+      throw new PayoutError('fee_changed', `the network fee rose to up to ${quote.maxFee} base units since you confirmed ${request.confirmedMaxFee}: review the withdrawal again`);
+    }
     return this.#sender.send(account, {
       kind: 'withdrawal',
       to: quote.target,
@@ -205,6 +233,7 @@ export class Payouts {
       value: quote.value,
       amount: quote.amount,
       gas: quote.gasLimit,
+      fees: { maxFeePerGas: quote.maxFeePerGas, maxPriorityFeePerGas: quote.maxPriorityFeePerGas },
       detail: { asset: quote.asset, recipient: quote.to, ...(request.asset === 'token' && request.token ? { token: request.token } : {}) },
     });
   }

@@ -1,4 +1,4 @@
-import type { Address, Chain, PublicClient, Transport } from 'viem';
+import { getAddress, type Address, type Chain, type PublicClient, type Transport } from 'viem';
 import type { ChainTx } from '../../shared/chain-tx.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import type { Voucher } from '../../shared/voucher.ts';
@@ -9,6 +9,10 @@ import { TransactionSender, type TxRecords } from './transactions.ts';
 import { VoucherVerifier } from './vouchers.ts';
 import { WalletError } from './errors.ts';
 import type { Wallet } from './wallet.ts';
+
+/** Within this long before an announced withdrawal is ready (and after), Hearth keeps claiming what is owed. */
+const ANNOUNCEMENT_URGENT_MS = 60 * 60 * 1000;
+const CLAIM_WHILE_LEAVING_MS = 10 * 60 * 1000;
 
 /** The chain the wallet works on, and (once known) the escrow it is paid through. */
 export interface PaymentNetwork {
@@ -76,6 +80,11 @@ export class WalletService {
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | null = null;
   #lastProblem = '';
+  /** Something the user must do for payouts to continue (e.g. unlock before the payer leaves). */
+  #attention: string | null = null;
+  /** Per payer: the withdrawal announcement (its ready time) already claimed against, and when. */
+  readonly #announcementsSeen = new Map<string, number>();
+  readonly #lastLeavingClaim = new Map<string, number>();
   #closed = false;
 
   constructor(options: WalletServiceOptions) {
@@ -96,7 +105,19 @@ export class WalletService {
   }
 
   /** Works on `network` from now on: resumes its unfinished transactions and starts following it. */
-  async attachNetwork(network: PaymentNetwork): Promise<void> {
+  async attachNetwork(attached: PaymentNetwork): Promise<void> {
+    // One spelling of every address (EIP-55), so stored vouchers are always found again by their channel.
+    const network: PaymentNetwork = attached.terms
+      ? {
+          ...attached,
+          terms: {
+            chainId: attached.terms.chainId,
+            escrow: getAddress(attached.terms.escrow),
+            token: getAddress(attached.terms.token),
+            payer: getAddress(attached.terms.payer),
+          },
+        }
+      : attached;
     this.#network = network;
     this.#networkProblem = null;
     this.#sender = new TransactionSender({
@@ -112,6 +133,7 @@ export class WalletService {
       vouchers: this.#vouchers,
       openTxs: () => this.#records.open(),
       opStack: network.profile.opStack,
+      protectedAddresses: network.terms ? [network.terms.escrow] : [],
     });
     this.#onStatus(this.status());
     await this.#sender.resume().catch((error: unknown) => this.#problem(`resuming transactions failed: ${errorMessage(error)}`));
@@ -136,7 +158,7 @@ export class WalletService {
 
   status(): WalletStatus {
     try {
-      return { ...this.keys.status(), problem: this.#networkProblem, network: this.#networkView() };
+      return { ...this.keys.status(), problem: this.#networkProblem ?? this.#attention, network: this.#networkView() };
     } catch (error) {
       if (!(error instanceof WalletError)) throw error;
       return {
@@ -177,7 +199,7 @@ export class WalletService {
   acceptVoucher(input: unknown): { voucher: Voucher; id: number } {
     const { terms } = this.#requireNetwork();
     const provider = this.#address();
-    const channel = { chainId: terms.chainId, escrow: terms.escrow, payer: terms.payer, payee: provider, token: terms.token };
+    const channel = { chainId: terms.chainId, escrow: terms.escrow, payer: terms.payer, payee: getAddress(provider), token: terms.token };
     const highest = this.#vouchers.highest(channel);
     const verifier = new VoucherVerifier({ ...terms, provider });
     const signature = typeof input === 'object' && input !== null ? (input as { signature?: unknown }).signature : undefined;
@@ -243,15 +265,22 @@ export class WalletService {
   }
 
   /** Sends money out of the wallet; the passphrase is checked again first. */
-  async withdraw(request: { asset: 'native' | 'token'; to: Address; amount: bigint | 'max'; passphrase: string }): Promise<ChainTxView> {
+  async withdraw(request: {
+    asset: 'native' | 'token';
+    to: Address;
+    amount: bigint | 'max';
+    passphrase: string;
+    maxFee?: bigint | undefined;
+  }): Promise<ChainTxView> {
     const network = this.#requireChain();
-    // Decrypting the key file again is the check: the passphrase in memory is never kept.
-    await this.keys.unlock(request.passphrase);
+    // Decrypting the key file again is the check; it neither unlocks a locked wallet nor replaces the signer.
+    await this.keys.verifyPassphrase(request.passphrase);
     const tx = await this.#requirePayouts().withdraw(this.keys.account(), {
       asset: request.asset,
       to: request.to,
       amount: request.amount,
       token: network.terms?.token ?? null,
+      ...(request.maxFee === undefined ? {} : { confirmedMaxFee: request.maxFee }),
     });
     return this.#view(tx);
   }
@@ -278,23 +307,55 @@ export class WalletService {
     }
   }
 
+  /**
+   * Auto-claim. By threshold (the user's setting), and because the payer is
+   * leaving: an announced withdrawal is claimed against once when first seen,
+   * then again as its ready time nears and while it can be carried out — at
+   * most every CLAIM_WHILE_LEAVING_MS, so a busy node does not pay gas per job.
+   * A locked wallet cannot sign: that is said in the status and the log.
+   */
   async #autoClaimPass(payouts: Payouts, network: PaymentNetwork): Promise<void> {
     const terms = network.terms;
-    if (!terms || this.status().state !== 'unlocked') return;
-    const provider = this.#address();
-    if (!payouts.highestVoucher(terms, provider) || payouts.openClaim(terms)) return;
+    const provider = this.status().address;
+    if (!terms || !provider || !payouts.highestVoucher(terms, provider) || payouts.openClaim(terms)) return this.#setAttention(null);
     const { owed, payable, position } = await payouts.claimable(terms, provider);
-    if (payable === 0n) return;
+    if (payable === 0n) return this.#setAttention(null);
+    const now = this.#now();
+    const withdrawal = position.withdrawal;
+    const key = `${terms.chainId}:${terms.payer}`;
+    const leaving =
+      withdrawal !== null &&
+      (this.#announcementsSeen.get(key) !== withdrawal.readyAt ||
+        (withdrawal.readyAt - now < ANNOUNCEMENT_URGENT_MS && now - (this.#lastLeavingClaim.get(key) ?? 0) >= CLAIM_WHILE_LEAVING_MS));
     const settings = this.#autoClaim();
-    const leaving = position.withdrawal !== null;
-    if (!leaving && !(settings.autoClaim && owed >= settings.autoClaimThreshold)) return;
+    const byThreshold = settings.autoClaim && owed >= settings.autoClaimThreshold;
+    if (!leaving && !byThreshold) return this.#setAttention(null);
+    if (this.status().state !== 'unlocked') {
+      return this.#setAttention(
+        withdrawal
+          ? `the payer announced a withdrawal from escrow (ready ${new Date(withdrawal.readyAt).toISOString()}): unlock the wallet so Hearth can claim the ${owed} base units still owed first`
+          : `${owed} base units are waiting to be claimed: unlock the wallet to let auto-claim run`,
+      );
+    }
+    this.#setAttention(null);
     try {
       const tx = await payouts.claim(this.keys.account(), terms);
+      if (withdrawal) {
+        this.#announcementsSeen.set(key, withdrawal.readyAt);
+        this.#lastLeavingClaim.set(key, now);
+      }
       this.#log('info', `auto-claim: ${leaving ? 'the payer announced a withdrawal from escrow' : 'the unclaimed amount passed your threshold'}; claiming ${tx.amount} base units (${tx.hash})`);
     } catch (error) {
       if (!(error instanceof PayoutError)) throw error;
       this.#problem(`auto-claim skipped: ${error.message}`);
     }
+  }
+
+  #setAttention(message: string | null): void {
+    if (message === this.#attention) return;
+    this.#attention = message;
+    if (message) this.#log('warn', message);
+    this.#onStatus(this.status());
   }
 
   close(): void {

@@ -33,7 +33,12 @@ export interface TxRequest {
   detail: Record<string, unknown>;
   /** Gas limit already estimated by the caller (withdrawals quote it first); estimated here otherwise. */
   gas?: bigint;
+  /** Fees already quoted to the user: signed exactly (never re-estimated between quote and signature). */
+  fees?: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint };
 }
+
+/** Polls in a row that must agree before a transaction counts as replaced. */
+const REPLACED_AFTER_POLLS = 3;
 
 export class TransactionError extends Error {
   override name = 'TransactionError';
@@ -71,6 +76,8 @@ export class TransactionSender {
   readonly #minPriorityFee: bigint;
   readonly #onChange: (tx: ChainTx) => void;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Polls in a row on which a transaction's nonce was taken while its receipt was missing. */
+  readonly #nonceSuspicion = new Map<string, number>();
 
   constructor(options: TransactionSenderOptions) {
     this.#client = options.client;
@@ -104,7 +111,7 @@ export class TransactionSender {
     const gas =
       request.gas ??
       (await this.#client.estimateGas({ account: from, to: request.to, data: request.data, value: request.value ?? 0n }));
-    const fees = await this.fees();
+    const fees = request.fees ?? (await this.fees());
     const raw = await account.signTransaction({
       type: 'eip1559',
       chainId,
@@ -116,7 +123,7 @@ export class TransactionSender {
       maxFeePerGas: fees.maxFeePerGas,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
     });
-    const tx = this.#records.insertSigned({
+    let tx = this.#records.insertSigned({
       chainId,
       kind: request.kind,
       from,
@@ -128,7 +135,10 @@ export class TransactionSender {
       detail: request.detail,
       maxFee: gas * fees.maxFeePerGas,
     });
-    this.#onChange(tx);
+    // Signing is deterministic: a retry with the same nonce and fees is the very transaction that was
+    // refused before broadcast. It is now being sent again, so its record must be followed again.
+    if (tx.state === 'failed' && tx.blockHash === null) tx = this.#set(tx, 'signed', { error: null });
+    else this.#onChange(tx);
     return this.#broadcast(tx);
   }
 
@@ -149,6 +159,9 @@ export class TransactionSender {
       if (!known) {
         const message = errorMessage(error);
         if (isDefinitive(message)) return this.#set(tx, 'failed', { error: `not sent: ${message}` });
+        // "nonce too low": this very transaction may already be mined (an endpoint behind the one that took
+        // it), or another took the nonce. Followed as sent; #follow decides, carefully, which it was.
+        if (/nonce too low/i.test(message)) return tx.state === 'signed' ? this.#set(tx, 'sent') : tx;
         throw new TransactionError(`broadcasting ${tx.kind} ${tx.hash} failed (it stays recorded and is retried): ${message}`);
       }
     }
@@ -194,22 +207,45 @@ export class TransactionSender {
         const back = this.#set(tx, 'sent', { blockNumber: null, blockHash: null });
         return this.#broadcast(back).catch(() => back);
       }
-      const taken = await this.#client.getTransactionCount({ address: tx.from, blockTag: 'latest' });
       const pooled = await this.#client.getTransaction({ hash: tx.hash }).catch(notFound(TransactionNotFoundError));
-      if (!pooled && taken > tx.nonce) return this.#set(tx, 'replaced', { error: `nonce ${tx.nonce} was used by another transaction` });
-      if (!pooled) return this.#broadcast(tx).catch(() => tx);
-      return tx;
+      if (pooled) return tx;
+      if (await this.#nonceTakenByAnother(tx, head)) {
+        return this.#set(tx, 'replaced', { error: `nonce ${tx.nonce} was used by another transaction` });
+      }
+      return this.#broadcast(tx).catch(() => tx);
     }
+    this.#nonceSuspicion.delete(tx.hash);
     const blockNumber = Number(receipt.blockNumber);
-    if (receipt.status === 'reverted') {
-      return this.#set(tx, 'failed', { blockNumber, blockHash: receipt.blockHash, error: 'reverted on chain' });
-    }
     const canonical = await this.#client.getBlock({ blockNumber: receipt.blockNumber }).catch(() => null);
     if (canonical && canonical.hash !== receipt.blockHash) return tx; // node mid-reorg; look again next poll
     const confirmations = Number(head - receipt.blockNumber) + 1;
-    const state: ChainTxState = confirmations >= this.#confirmations ? 'confirmed' : 'mined';
-    if (state === tx.state && receipt.blockHash === tx.blockHash) return tx;
-    return this.#set(tx, state, { blockNumber, blockHash: receipt.blockHash });
+    const final = confirmations >= this.#confirmations;
+    // A revert is final only once its block is (a reorg could still replay it differently).
+    const error = receipt.status === 'reverted' ? 'reverted on chain' : null;
+    const state: ChainTxState = !final ? 'mined' : error ? 'failed' : 'confirmed';
+    if (state === tx.state && receipt.blockHash === tx.blockHash && error === tx.error) return tx;
+    return this.#set(tx, state, { blockNumber, blockHash: receipt.blockHash, error });
+  }
+
+  /**
+   * Whether another transaction took this one's nonce: only concluded when the
+   * nonce has been used for N blocks and this transaction's receipt is still
+   * missing on several polls in a row (re-read after the nonce) — a single
+   * "not found" from one backend of a load-balanced endpoint proves nothing.
+   */
+  async #nonceTakenByAnother(tx: ChainTx, head: bigint): Promise<boolean> {
+    const depth = BigInt(this.#confirmations - 1);
+    const settled = head > depth ? head - depth : 0n;
+    const taken = await this.#client.getTransactionCount({ address: tx.from, blockNumber: settled });
+    if (taken <= tx.nonce) {
+      this.#nonceSuspicion.delete(tx.hash);
+      return false;
+    }
+    const again = await this.#client.getTransactionReceipt({ hash: tx.hash }).catch(notFound(TransactionReceiptNotFoundError));
+    if (again) return false;
+    const seen = (this.#nonceSuspicion.get(tx.hash) ?? 0) + 1;
+    this.#nonceSuspicion.set(tx.hash, seen);
+    return seen >= REPLACED_AFTER_POLLS;
   }
 
   #set(
@@ -240,7 +276,7 @@ function notFound(kind: abstract new (...args: never[]) => Error): (error: unkno
 
 /** Rejections after which the same bytes can never be accepted (versus a node that is down or busy). */
 function isDefinitive(message: string): boolean {
-  return /nonce too low|insufficient funds|intrinsic gas|exceeds block gas limit|invalid sender|fee cap less than block base fee/i.test(
+  return /insufficient funds|doesn't have enough funds|intrinsic gas|exceeds block gas limit|invalid sender|fee cap less than block base fee/i.test(
     message,
   );
 }

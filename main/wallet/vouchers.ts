@@ -155,10 +155,11 @@ export class VoucherVerifier {
     if (!sameAddress(signer, expected.payer)) {
       throw new VoucherRejectedError('bad_signature', `the voucher is signed by ${signer}, not by the payer ${expected.payer}`);
     }
-    if (highest !== undefined && voucher.cumulativeAmount <= highest) {
+    // A first voucher must pay something: a zero one could never be claimed.
+    if (voucher.cumulativeAmount <= (highest ?? 0n)) {
       throw new VoucherRejectedError(
         'not_increasing',
-        `the voucher's cumulative amount ${voucher.cumulativeAmount} does not exceed the ${highest} already held`,
+        `the voucher's cumulative amount ${voucher.cumulativeAmount} does not exceed the ${highest ?? 0n} already held`,
       );
     }
     return voucher;

@@ -136,6 +136,17 @@ export class Wallet {
     });
   }
 
+  /**
+   * Checks the passphrase by decrypting the key file, changing nothing: a
+   * locked wallet stays locked, an unlocked one keeps its signer (claims in
+   * flight are not disturbed). For confirming money leaving the wallet.
+   */
+  verifyPassphrase(passphrase: string): Promise<void> {
+    return this.#exclusive(async () => {
+      await this.#open(passphrase);
+    });
+  }
+
   lock(): void {
     this.#lockEpoch++;
     if (this.#unlocked === null) return;

@@ -23,6 +23,11 @@ contract HearthEscrow is EIP712, ReentrancyGuardTransient {
     bytes32 public constant VOUCHER_TYPEHASH =
         keccak256("Voucher(address payer,address provider,uint256 cumulativeAmount)");
 
+    /// @notice How long an announced withdrawal may be carried out once ready. After that it lapses and
+    /// must be announced again (with a new delay), so an old announcement cannot become a standing
+    /// permission to withdraw at any moment without notice.
+    uint64 public constant WITHDRAWAL_WINDOW = 1 days;
+
     IERC20 public immutable token;
     uint64 public immutable withdrawalDelay;
 
@@ -48,6 +53,7 @@ contract HearthEscrow is EIP712, ReentrancyGuardTransient {
     error InsufficientDeposit();
     error NoWithdrawalAnnounced();
     error WithdrawalNotReady(uint64 readyAt);
+    error WithdrawalExpired(uint64 expiredAt);
 
     constructor(IERC20 token_, uint64 withdrawalDelay_) EIP712("Hearth Escrow", "1") {
         if (address(token_) == address(0)) revert ZeroAddress();
@@ -112,6 +118,7 @@ contract HearthEscrow is EIP712, ReentrancyGuardTransient {
         Withdrawal memory pending = pendingWithdrawal[msg.sender];
         if (pending.amount == 0) revert NoWithdrawalAnnounced();
         if (block.timestamp < pending.readyAt) revert WithdrawalNotReady(pending.readyAt);
+        if (block.timestamp > pending.readyAt + WITHDRAWAL_WINDOW) revert WithdrawalExpired(pending.readyAt + WITHDRAWAL_WINDOW);
 
         uint256 available = balanceOf[msg.sender];
         paid = pending.amount < available ? pending.amount : available;

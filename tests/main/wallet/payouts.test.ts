@@ -107,6 +107,18 @@ describe('claims on the embedded chain', () => {
     store.close();
   });
 
+  it('signs one claim when a click and an auto-claim ask at the same moment', async () => {
+    const { store, sender, payouts } = setup(3);
+    await storeVoucher(store, 12n * UNIT);
+    const nonceBefore = await fx.client.getTransactionCount({ address: fx.provider.address });
+    const [a, b] = await Promise.all([payouts.claim(fx.provider, fx.terms), payouts.claim(fx.provider, fx.terms)]);
+    expect(a.hash).toBe(b.hash);
+    await mineBlocks(fx.chain, 2);
+    await sender.poll();
+    expect(await fx.client.getTransactionCount({ address: fx.provider.address })).toBe(nonceBefore + 1);
+    store.close();
+  });
+
   it('says why nothing can be claimed: no voucher, or an empty deposit', async () => {
     const { store, payouts } = setup();
     const stranger = privateKeyToAccount(generatePrivateKey());
@@ -147,6 +159,28 @@ describe('withdrawals', () => {
     const without = await plain.quoteWithdrawal(fx.provider.address, request);
     const withL1 = await op.quoteWithdrawal(fx.provider.address, request);
     expect(withL1.maxFee - without.maxFee).toBe(L1_FEE);
+    store.close();
+  });
+
+  it('refuses recipients that would lose the money: the zero address, the token contract, the escrow, itself', async () => {
+    const { store, sender } = setup();
+    const payouts = new Payouts({ client: fx.client, sender, vouchers: store.vouchers, openTxs: () => [], protectedAddresses: [fx.terms.escrow] });
+    for (const to of ['0x0000000000000000000000000000000000000000', fx.terms.token, fx.terms.escrow, fx.provider.address] as const) {
+      await expect(payouts.quoteWithdrawal(fx.provider.address, { asset: 'token', to, amount: 1n, token: fx.terms.token })).rejects.toMatchObject({
+        reason: 'bad_recipient',
+      });
+    }
+    store.close();
+  });
+
+  it('refuses to sign when the fee rose above the one the user confirmed', async () => {
+    const { store, payouts } = setup();
+    const to = privateKeyToAccount(generatePrivateKey()).address;
+    const quote = await payouts.quoteWithdrawal(fx.provider.address, { asset: 'native', to, amount: 1000n, token: null });
+    await expect(
+      payouts.withdraw(fx.provider, { asset: 'native', to, amount: 1000n, token: null, confirmedMaxFee: quote.maxFee - 1n }),
+    ).rejects.toMatchObject({ reason: 'fee_changed' });
+    expect(store.chainTxs.recent(5)).toHaveLength(0);
     store.close();
   });
 

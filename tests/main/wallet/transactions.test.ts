@@ -44,6 +44,31 @@ describe('TransactionSender', () => {
     store.close();
   });
 
+  it('follows a retry that is the very transaction refused before (same bytes, same hash) instead of leaving it "failed"', async () => {
+    const store = Store.open(join(tempDir(), 'hearth.db'));
+    const sender = new TransactionSender({ client: fx.client, records: store.chainTxs, confirmations: 1 });
+    const account = privateKeyToAccount(generatePrivateKey()); // no gas money yet
+    const request = {
+      kind: 'withdrawal' as const,
+      to: fx.provider.address,
+      value: 1n,
+      amount: 1n,
+      gas: 21_000n,
+      fees: { maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n },
+      detail: { asset: 'native' },
+    };
+    const refused = await sender.send(account, request);
+    expect(refused.state).toBe('failed');
+    expect(refused.error).toMatch(/^not sent: /);
+    await setNativeBalance(fx.chain, account.address, parseEther('1'));
+    const retried = await sender.send(account, request);
+    expect(retried.hash).toBe(refused.hash);
+    expect(retried.state).toBe('sent');
+    await sender.poll();
+    expect(store.chainTxs.get(retried.hash)).toMatchObject({ state: 'confirmed', error: null });
+    store.close();
+  });
+
   it('gives each transaction the next nonce, also when several are queued at once', async () => {
     const store = Store.open(join(tempDir(), 'hearth.db'));
     const sender = new TransactionSender({ client: fx.client, records: store.chainTxs, confirmations: 1 });

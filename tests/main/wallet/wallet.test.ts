@@ -45,6 +45,19 @@ describe('Wallet: create, lock, unlock', () => {
     expect(readdirSync(dir)).toEqual(['wallet.json']);
   });
 
+  it('verifyPassphrase checks without unlocking a locked wallet or replacing an unlocked one\'s signer', async () => {
+    const { wallet } = newWallet();
+    await wallet.create({ passphrase: PASSPHRASE, words: 12 });
+    const signer = wallet.account();
+    await wallet.verifyPassphrase(PASSPHRASE);
+    expect(wallet.account()).toBe(signer);
+    await walletError(wallet.verifyPassphrase('not the passphrase'), 'wrong_passphrase');
+    expect(wallet.status().state).toBe('unlocked');
+    wallet.lock();
+    await wallet.verifyPassphrase(PASSPHRASE);
+    expect(wallet.status().state).toBe('locked');
+  });
+
   it('a second wallet opened on the same file unlocks it', async () => {
     const { wallet, file } = newWallet();
     const address = await wallet.create({ passphrase: PASSPHRASE, words: 24 });

@@ -215,6 +215,20 @@ describe('withdrawals', () => {
     expect((await revertReason(cancelAgain)).errorName).toBe('NoWithdrawalAnnounced');
   });
 
+  it('lets an announced withdrawal lapse a day after it is ready: it must then be announced again, with a new delay', async () => {
+    const payer = await net.newPayer(1_000n);
+    const { readyAt } = await announce(payer, 500n);
+    const window = await net.publicClient.readContract({ address: net.escrow, abi: escrowAbi, functionName: 'WITHDRAWAL_WINDOW' });
+    expect(window).toBe(86_400n);
+    await increaseTime(net.chain, Number(WITHDRAWAL_DELAY) + Number(window) + 60);
+    expect(await revertReason(withdraw(payer))).toEqual({ errorName: 'WithdrawalExpired', args: [readyAt + window] });
+    const renewed = await announce(payer, 500n);
+    expect(await revertReason(withdraw(payer))).toEqual({ errorName: 'WithdrawalNotReady', args: [renewed.readyAt] });
+    await increaseTime(net.chain, Number(WITHDRAWAL_DELAY));
+    await mined(await withdraw(payer));
+    expect(await net.tokenBalance(payer.address)).toBe(500n);
+  });
+
   it('keeps the deposit claimable while a withdrawal waits, and pays back what claims left', async () => {
     const payer = await net.newPayer(1_000n);
     const provider = await net.newAccount();

@@ -121,6 +121,16 @@ export default tseslint.config(
     }),
   },
   {
+    // The policy engine: pure decisions over shared/ types and its own OS-signal interfaces.
+    files: ['main/policy/**'],
+    rules: restrict({
+      modules: ['electron', 'better-sqlite3', 'onnxruntime-node', 'hardhat', 'viem'],
+      patterns: ['store', 'worker', 'node', 'headless', 'electron', 'models', 'launch', 'devnet', 'network', 'wallet', 'hardware', 'inference']
+        .flatMap((folder) => [`**/main/${folder}/**`, `../${folder}/*`, `../../${folder}/*`])
+        .concat(['**/renderer/**', '**/preload/**']),
+    }),
+  },
+  {
     files: ['main/store/**'],
     rules: restrict({ modules: ['electron', 'onnxruntime-node'], patterns: ['**/renderer/**', '**/preload/**'] }),
   },

@@ -2,10 +2,12 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import { rememberToken } from './api/http-transport.ts';
 import type { HearthClient } from './api/client.ts';
 import { Sidebar } from './components/Sidebar.tsx';
-import { ClientContext, useContractSync, useTheme } from './hooks.ts';
+import { ClientContext, useContractSync, useTheme, useWalletSync } from './hooks.ts';
 import { Overview } from './pages/Overview.tsx';
 import { Settings } from './pages/Settings.tsx';
-import { Earnings, Jobs, Limits, Wallet } from './pages/Upcoming.tsx';
+import { Earnings } from './pages/Earnings.tsx';
+import { Jobs, Limits } from './pages/Upcoming.tsx';
+import { Wallet } from './pages/wallet/Wallet.tsx';
 import { useNodeStore } from './stores/node.ts';
 import { useRouter, type PagePath } from './stores/router.ts';
 
@@ -20,6 +22,7 @@ const views: Record<PagePath, () => ReactElement> = {
 
 export function App({ client }: { client: HearthClient }): ReactElement {
   useContractSync(client);
+  useWalletSync(client);
   useTheme();
   const path = useRouter((state) => state.path);
   const View = views[path];

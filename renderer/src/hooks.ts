@@ -1,6 +1,7 @@
-import { createContext, useContext, useEffect } from 'react';
+import { createContext, useContext, useEffect, useState } from 'react';
 import type { HearthClient } from './api/client.ts';
 import { useNodeStore } from './stores/node.ts';
+import { useWalletStore } from './stores/wallet.ts';
 import { errorMessage } from '../../shared/errors.ts';
 
 export const ClientContext = createContext<HearthClient | undefined>(undefined);
@@ -14,6 +15,31 @@ export function useClient(): HearthClient {
 const RESYNC_MS = 30_000;
 
 /**
+ * Orders snapshots against events, per kind of state: a re-sync's answer for
+ * `key` is applied only if nothing newer about `key` is known — no event
+ * arrived while it was on its way (its snapshot may predate the event), and
+ * no later re-sync's answer was applied first (under load answers can come
+ * back out of order).
+ */
+export function snapshotGuard<K extends string>(): { begin: () => (key: K) => boolean; event: (key: K) => void } {
+  let tick = 0;
+  const known = new Map<K, number>();
+  return {
+    begin: () => {
+      const at = ++tick;
+      return (key) => {
+        if ((known.get(key) ?? 0) > at) return false;
+        known.set(key, at);
+        return true;
+      };
+    },
+    event: (key) => {
+      known.set(key, ++tick);
+    },
+  };
+}
+
+/**
  * Folds pushed events into the store. A fetch on connect (and after every
  * reconnect) plus a slow re-sync close any gap in the event stream.
  */
@@ -21,22 +47,33 @@ export function useContractSync(client: HearthClient): void {
   useEffect(() => {
     const store = useNodeStore.getState();
     let disposed = false;
+    const guard = snapshotGuard<'status' | 'settings' | 'worker'>();
     const resync = async (): Promise<void> => {
+      const fresh = guard.begin();
       try {
         const [status, settings, worker] = await Promise.all([client.call('node.status'), client.call('settings.get'), client.call('worker.status')]);
         if (disposed) return;
-        store.setStatus(status);
-        store.setSettings(settings);
-        store.setWorker(worker);
+        if (fresh('status')) store.setStatus(status);
+        if (fresh('settings')) store.setSettings(settings);
+        if (fresh('worker')) store.setWorker(worker);
         store.setError(undefined); // reachable again: an old failure no longer applies
       } catch (error) {
         if (!disposed) store.setError(errorMessage(error));
       }
     };
     const offs = [
-      client.on('node.statusChanged', (status) => store.setStatus(status)),
-      client.on('settings.changed', (settings) => store.setSettings(settings)),
-      client.on('worker.statusChanged', (worker) => store.setWorker(worker)),
+      client.on('node.statusChanged', (status) => {
+        guard.event('status');
+        store.setStatus(status);
+      }),
+      client.on('settings.changed', (settings) => {
+        guard.event('settings');
+        store.setSettings(settings);
+      }),
+      client.on('worker.statusChanged', (worker) => {
+        guard.event('worker');
+        store.setWorker(worker);
+      }),
       client.onConnection((state) => {
         store.setConnection(state);
         if (state === 'open') void resync();
@@ -60,4 +97,56 @@ export function useTheme(): void {
     if (theme === 'light' || theme === 'dark') root.dataset.theme = theme;
     else delete root.dataset.theme;
   }, [theme]);
+}
+
+/**
+ * The wallet's share of the sync: its status and transactions, fetched on
+ * connect and every re-sync, and folded from pushed events in between.
+ * Separate from the node's sync so a wallet failure never hides node status.
+ */
+export function useWalletSync(client: HearthClient): void {
+  useEffect(() => {
+    const store = useWalletStore.getState();
+    let disposed = false;
+    const guard = snapshotGuard<'status'>();
+    const resync = async (): Promise<void> => {
+      const fresh = guard.begin();
+      try {
+        const [status, transactions] = await Promise.all([client.call('wallet.status'), client.call('wallet.transactions', { limit: 100 })]);
+        if (disposed) return;
+        if (fresh('status')) store.setStatus(status);
+        store.mergeTransactions(transactions); // per transaction, the newer record wins
+      } catch (error) {
+        if (!disposed) useNodeStore.getState().setError(`The wallet could not be read: ${errorMessage(error)}`);
+      }
+    };
+    const offs = [
+      client.on('wallet.changed', (status) => {
+        guard.event('status');
+        store.setStatus(status);
+      }),
+      client.on('wallet.transactionChanged', (tx) => store.upsertTransaction(tx)),
+      client.on('wallet.earningsChanged', () => store.earningsChanged()),
+      client.onConnection((state) => {
+        if (state === 'open') void resync();
+      }),
+    ];
+    void resync();
+    const timer = window.setInterval(() => void resync(), RESYNC_MS);
+    return () => {
+      disposed = true;
+      window.clearInterval(timer);
+      offs.forEach((off) => off());
+    };
+  }, [client]);
+}
+
+/** The current time, ticking every `intervalMs`. */
+export function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [intervalMs]);
+  return now;
 }

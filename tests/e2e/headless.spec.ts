@@ -23,7 +23,7 @@ test.describe('Hearth in headless mode, in a browser', () => {
     const name = page.getByLabel('Node name');
     await expect(name).toHaveValue('My Hearth node');
     await name.fill('Attic rig');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('status')).toHaveText('Saved');
 
     await page.reload();
@@ -45,7 +45,7 @@ test.describe('Hearth in headless mode, in a browser', () => {
     await name.fill('x'.repeat(70));
     await expect(page.getByText('Name must be at most 64 characters.')).toBeVisible();
     await expect(name).toHaveAttribute('aria-invalid', 'true');
-    await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
     await name.press('Enter'); // submitting by keyboard saves nothing either
     expect(await hearth.call('settings.get')).toMatchObject({ value: { nodeName: 'My Hearth node' } });
   });
@@ -84,10 +84,10 @@ test.describe('Hearth in headless mode, in a browser', () => {
   test('every page renders, and the unfinished ones say what will come', async ({ page, hearth }) => {
     await page.goto(hearth.url);
     for (const [link, text] of [
-      ['Earnings', 'No earnings yet'],
+      ['Earnings', 'Set up a wallet to get paid'],
       ['Jobs', 'No jobs yet'],
       ['Limits', 'Limits are coming'],
-      ['Wallet', 'No wallet yet'],
+      ['Wallet', 'Set up the wallet that receives your earnings'],
     ] as const) {
       await page.getByRole('link', { name: link }).click();
       await expect(page.getByRole('heading', { name: text })).toBeVisible();

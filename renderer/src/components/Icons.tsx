@@ -68,4 +68,59 @@ export const Icon = {
       <path d="M7 5l12 7-12 7z" />
     </svg>
   ),
+  copy: ({ size = 15 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <rect x="9" y="9" width="12" height="12" rx="2" />
+      <path d="M5 15H4.5A1.5 1.5 0 0 1 3 13.5v-9A1.5 1.5 0 0 1 4.5 3h9A1.5 1.5 0 0 1 15 4.5V5" />
+    </svg>
+  ),
+  check: ({ size = 15 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <path d="M5 12.5l4.5 4.5L19 7.5" />
+    </svg>
+  ),
+  lock: ({ size = 16 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <rect x="4.5" y="10.5" width="15" height="10" rx="2" />
+      <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3" />
+    </svg>
+  ),
+  key: ({ size = 18 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <circle cx="8" cy="15" r="4" />
+      <path d="M10.8 12.2L20 3M16.5 6.5l2.5 2.5M14 9l2 2" />
+    </svg>
+  ),
+  plus: ({ size = 18 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <path d="M12 5v14M5 12h14" />
+    </svg>
+  ),
+  send: ({ size = 16 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <path d="M5 12h14M13 6l6 6-6 6" />
+    </svg>
+  ),
+  shield: ({ size = 18 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <path d="M12 3l7.5 3v5.5c0 4.5-3.2 8.3-7.5 9.5-4.3-1.2-7.5-5-7.5-9.5V6z" />
+    </svg>
+  ),
+  alert: ({ size = 18 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <path d="M12 3.5L2.5 20h19z" />
+      <path d="M12 10v4.5M12 17.5h.01" />
+    </svg>
+  ),
+  external: ({ size = 13 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />
+    </svg>
+  ),
+  refresh: ({ size = 15 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <path d="M20 11a8 8 0 0 0-14.5-4.5M4 13a8 8 0 0 0 14.5 4.5" />
+      <path d="M5 3v4h4M19 21v-4h-4" />
+    </svg>
+  ),
 };

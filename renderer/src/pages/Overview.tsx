@@ -4,7 +4,7 @@ import { Card, EmptyState, PageHeader } from '../components/Layout.tsx';
 import { Icon } from '../components/Icons.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { formatDuration, formatWhen } from '../format.ts';
-import { useClient } from '../hooks.ts';
+import { useClient, useNow } from '../hooks.ts';
 import { useNodeStore } from '../stores/node.ts';
 
 const pauseChoices = [
@@ -178,13 +178,4 @@ function PauseControls(): ReactElement | null {
       )}
     </div>
   );
-}
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
 }

@@ -1,29 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
-import { ApiError } from '../../../shared/api.ts';
-import { nodeNameSchema, type Settings as SettingsShape, type SettingsPatch } from '../../../shared/settings.ts';
+import { nodeNameSchema, type Settings as SettingsShape } from '../../../shared/settings.ts';
 import { Card, PageHeader } from '../components/Layout.tsx';
-import { useClient } from '../hooks.ts';
+import { SaveMessage, useSave } from './settings/save.tsx';
+import { NetworkFields, AutoClaimField, AutoClaimThresholdField } from './settings/Payments.tsx';
 import { useNodeStore } from '../stores/node.ts';
-
-type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; message: string };
-
-function useSave(): [SaveState, (patch: SettingsPatch) => Promise<boolean>] {
-  const client = useClient();
-  const [state, setState] = useState<SaveState>({ kind: 'idle' });
-  const save = async (patch: SettingsPatch): Promise<boolean> => {
-    setState({ kind: 'saving' });
-    try {
-      useNodeStore.getState().setSettings(await client.call('settings.update', patch));
-      setState({ kind: 'saved' });
-      return true;
-    } catch (error) {
-      const message = error instanceof ApiError ? (error.issues?.join('; ') ?? error.message) : String(error);
-      setState({ kind: 'error', message });
-      return false;
-    }
-  };
-  return [state, save];
-}
 
 export function Settings(): ReactElement {
   const settings = useNodeStore((state) => state.settings);
@@ -35,6 +15,11 @@ export function Settings(): ReactElement {
           <Card title="This node">
             <NodeNameField settings={settings} />
             <StartPausedField settings={settings} />
+          </Card>
+          <Card title="Payments">
+            <NetworkFields settings={settings} />
+            <AutoClaimField settings={settings} />
+            <AutoClaimThresholdField settings={settings} />
           </Card>
           <Card title="Appearance">
             <ThemeField settings={settings} />
@@ -141,10 +126,4 @@ function ThemeField({ settings }: { settings: SettingsShape }): ReactElement {
       <SaveMessage state={state} />
     </div>
   );
-}
-
-function SaveMessage({ state }: { state: SaveState }): ReactElement | null {
-  if (state.kind === 'saved') return <p className="field-ok" role="status">Saved</p>;
-  if (state.kind === 'error') return <p className="field-error" role="alert">{state.message}</p>;
-  return null;
 }

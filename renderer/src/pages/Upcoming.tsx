@@ -16,13 +16,6 @@ function Upcoming({ title, subtitle, icon, heading, children }: { title: string;
   );
 }
 
-export const Earnings = (): ReactElement => (
-  <Upcoming title="Earnings" subtitle="What your machine has earned, to the base unit." icon={<Icon.earnings size={24} />} heading="No earnings yet">
-    <p>Once this node joins a network, each paid job adds to a running total backed by a signed payment voucher.</p>
-    <p>Here you will see earnings per day and per task, what is claimed on-chain and what is still owed to you.</p>
-  </Upcoming>
-);
-
 export const Jobs = (): ReactElement => (
   <Upcoming title="Jobs" subtitle="Every job this node has run." icon={<Icon.jobs size={24} />} heading="No jobs yet">
     <p>Each job will be listed with its task, model, price, duration and the execution provider it ran on — and why, if it failed.</p>
@@ -33,11 +26,5 @@ export const Limits = (): ReactElement => (
   <Upcoming title="Limits" subtitle="When Hearth may use your machine, and how much of it." icon={<Icon.limits size={24} />} heading="Limits are coming">
     <p>Schedules, idle-only mode, pause while gaming, CPU/GPU/RAM caps, battery and daily caps will be set here.</p>
     <p>Until then, use Pause on the Overview: it stops all work and takes effect at once.</p>
-  </Upcoming>
-);
-
-export const Wallet = (): ReactElement => (
-  <Upcoming title="Wallet" subtitle="Your self-custody wallet: your keys, on this machine only." icon={<Icon.wallet size={24} />} heading="No wallet yet">
-    <p>You will create or import a wallet here, encrypted with your passphrase, to receive payments and withdraw them to any address you choose.</p>
   </Upcoming>
 );

@@ -1,5 +1,6 @@
 import { app, shell, type Session, type WebContents } from 'electron';
 import { APP_ORIGIN } from '../../shared/ipc.ts';
+import { isPermissionAllowed } from './permissions.ts';
 
 /** Opens a link in the user's browser: https only, never anything the page made up. */
 export function openExternalSafely(target: string): void {
@@ -13,10 +14,12 @@ export function openExternalSafely(target: string): void {
   void shell.openExternal(url.toString());
 }
 
-/** Deny every permission (camera, notifications, geolocation, …) to web content. */
+/** Deny every permission (camera, notifications, geolocation, …) to web content, but clipboard writes by our own page. */
 export function denyAllPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details.requestingUrl ?? contents.getURL())),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
   session.setDevicePermissionHandler(() => false);
 }
 

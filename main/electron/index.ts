@@ -10,6 +10,7 @@ import { dataDirFromArgv, defaultDataDir } from '../node/data-dir.ts';
 import { createLogger } from '../node/log.ts';
 import { findRendererDir } from '../headless/run.ts';
 import { ProviderNode } from '../node/provider-node.ts';
+import { disableCoreDumps } from '../node/runtime.ts';
 import { safeStorageKeyWrap } from './safe-storage.ts';
 import { createWorkerSupervisor } from '../node/worker.ts';
 import { denyAllPermissions, guardAllWebContents } from './guards.ts';
@@ -57,6 +58,7 @@ if (!app.requestSingleInstanceLock()) {
       bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
       showWindow();
       app.on('activate', showWindow);
+      void disableCoreDumps((message) => logger.warn(message));
       void started.startPayments();
     })
     .catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../node/log.ts';
 import { ProviderNode } from '../node/provider-node.ts';
+import { disableCoreDumps } from '../node/runtime.ts';
 import { createWorkerSupervisor } from '../node/worker.ts';
 import { appRoot } from '../worker/entry.ts';
 import { startHeadlessServer, type HeadlessServer } from './server.ts';
@@ -50,6 +51,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
     throw error;
   }
   // In the background: the UI is served at once and shows the wallet connecting.
+  void disableCoreDumps((message) => logger.warn(message));
   void node.startPayments();
   let closing: Promise<void> | undefined;
   return {

@@ -126,3 +126,17 @@ describe('wallet secrets and the contract', () => {
     for (const file of files) expect(leaks(readFileSync(file).toString('latin1')), file).toEqual([]);
   });
 });
+
+describe('core dumps', () => {
+  it.runIf(process.platform === 'linux')('are switched off for the process that holds the key', async () => {
+    const { spawnSync } = await import('node:child_process');
+    // Started with core dumps allowed (1 MiB soft, unlimited hard), so the test shows the change.
+    const child = spawnSync(
+      'prlimit',
+      ['--core=1048576:unlimited', process.execPath, '--input-type=module', '-e', `const { disableCoreDumps } = await import(${JSON.stringify(new URL('../../../main/node/runtime.ts', import.meta.url).href)}); await disableCoreDumps((m) => { console.error(m); process.exit(3); }); const { readFileSync } = await import('node:fs'); console.log(readFileSync('/proc/self/limits', 'utf8'))`],
+      { encoding: 'utf8' },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toMatch(/Max core file size\s+0\s+0\s/);
+  });
+});

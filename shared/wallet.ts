@@ -53,6 +53,7 @@ export const walletNetworkSchema = z.object({
   /** The RPC endpoint's host only: full URLs often carry an API key. */
   rpcHost: z.string(),
   nativeSymbol: z.string(),
+  nativeDecimals: z.number().int().min(0).max(36),
   explorerUrl: z.string().nullable(),
   escrow: addressSchema.nullable(),
   payer: addressSchema.nullable(),

@@ -183,6 +183,7 @@ export class WalletService {
       name: chain.name,
       rpcHost: rpcHost(network.profile, network.rpcUrl),
       nativeSymbol: chain.nativeCurrency.symbol,
+      nativeDecimals: chain.nativeCurrency.decimals,
       explorerUrl: chain.blockExplorers?.default.url ?? null,
       escrow: network.terms?.escrow ?? null,
       payer: network.terms?.payer ?? null,

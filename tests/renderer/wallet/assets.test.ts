@@ -10,6 +10,7 @@ const network: WalletNetwork = {
   name: 'Hearth local',
   rpcHost: 'in-process',
   nativeSymbol: 'ETH',
+  nativeDecimals: 18,
   explorerUrl: null,
   escrow: '0x189bB1C777F733AF34E62037Fc7dFDfE40347CfA',
   payer: '0x1620901d86a3CC91eC356206f7AdE30576736876',

@@ -3,12 +3,8 @@ import { recipientAddressSchema, type WalletNetwork } from '../../../../shared/w
 import { sameAddress } from '../../address.ts';
 import { parseDecimalAmount } from '../../money-input.ts';
 
-/**
- * Every EVM chain Hearth supports (the presets, and custom chains, which the
- * node defines with 18) counts its native coin in 18 decimals; the status
- * names its symbol but not its decimals.
- */
-export const NATIVE_DECIMALS = 18;
+/** Until the node has told (no chain connected yet): what every EVM chain Hearth knows uses. */
+const DEFAULT_NATIVE_DECIMALS = 18;
 
 export interface AssetInfo {
   symbol: string;
@@ -16,7 +12,7 @@ export interface AssetInfo {
 }
 
 export function nativeAsset(network: WalletNetwork | null | undefined): AssetInfo {
-  return { symbol: network?.nativeSymbol ?? 'ETH', decimals: NATIVE_DECIMALS };
+  return { symbol: network?.nativeSymbol ?? 'ETH', decimals: network?.nativeDecimals ?? DEFAULT_NATIVE_DECIMALS };
 }
 
 /** The payment token, when the node knows it on this chain. */

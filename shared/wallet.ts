@@ -24,7 +24,10 @@ export const recipientAddressSchema = z.codec(
     .string()
     .trim()
     .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address (42 characters)')
-    .refine((value) => isAddress(value, { strict: true }), "the address's checksum does not match: a character is probably mistyped"),
+    .refine(
+      (value) => /^0x([0-9a-f]{40}|[0-9A-F]{40})$/.test(value) || isAddress(value, { strict: true }),
+      "the address's checksum does not match: a character is probably mistyped",
+    ),
   addressSchema,
   { decode: (value) => getAddress(value), encode: (value) => value },
 );

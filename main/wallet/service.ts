@@ -1,6 +1,7 @@
 import { getAddress, type Address, type Chain, type PublicClient, type Transport } from 'viem';
 import type { ChainTx } from '../../shared/chain-tx.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import { formatBaseUnits } from '../../shared/money.ts';
 import type { Voucher } from '../../shared/voucher.ts';
 import type { Balances, ChainTxView, Earnings, WalletNetwork, WalletStatus, WithdrawalQuote } from '../../shared/wallet.ts';
 import { rpcHost, type ChainProfile } from './chains.ts';
@@ -334,8 +335,8 @@ export class WalletService {
     if (this.status().state !== 'unlocked') {
       return this.#setAttention(
         withdrawal
-          ? `the payer announced a withdrawal from escrow (ready ${new Date(withdrawal.readyAt).toISOString()}): unlock the wallet so Hearth can claim the ${owed} base units still owed first`
-          : `${owed} base units are waiting to be claimed: unlock the wallet to let auto-claim run`,
+          ? `The payer announced a withdrawal from escrow (ready ${new Date(withdrawal.readyAt).toUTCString()}): unlock the wallet so Hearth can claim the ${this.#amount(owed)} still owed first.`
+          : `${this.#amount(owed)} are waiting to be claimed: unlock the wallet to let auto-claim run.`,
       );
     }
     this.#setAttention(null);
@@ -350,6 +351,11 @@ export class WalletService {
       if (!(error instanceof PayoutError)) throw error;
       this.#problem(`auto-claim skipped: ${error.message}`);
     }
+  }
+
+  #amount(value: bigint): string {
+    const token = this.#network?.token;
+    return token ? `${formatBaseUnits(value, token.decimals)} ${token.symbol}` : `${value} base units`;
   }
 
   #setAttention(message: string | null): void {

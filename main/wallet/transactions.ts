@@ -162,10 +162,12 @@ export class TransactionSender {
         // "nonce too low": this very transaction may already be mined (an endpoint behind the one that took
         // it), or another took the nonce. Followed as sent; #follow decides, carefully, which it was.
         if (/nonce too low/i.test(message)) return tx.state === 'signed' ? this.#set(tx, 'sent') : tx;
-        throw new TransactionError(`broadcasting ${tx.kind} ${tx.hash} failed (it stays recorded and is retried): ${message}`);
+        // Signed and recorded: it is broadcast again on every check and after restarts. Answered as what it is — a
+        // transaction on its way — never as a failure the user would "retry" into a second transaction.
+        return this.#set(tx, tx.state, { error: `broadcast failed, retrying: ${message}` });
       }
     }
-    return tx.state === 'signed' ? this.#set(tx, 'sent') : tx;
+    return tx.state === 'signed' ? this.#set(tx, 'sent', { error: null }) : tx;
   }
 
   /**

@@ -12,6 +12,12 @@ describe('recipient addresses', () => {
     expect(z.decode(recipientAddressSchema, `  ${checksummed}  `)).toBe(checksummed);
   });
 
+  it('accepts an all-upper-case address (no checksum to check) and returns it checksummed', () => {
+    expect(z.decode(recipientAddressSchema, '0x52908400098527886E0F7030069857D2E4169EE7'.toUpperCase().replace('0X', '0x'))).toBe(
+      '0x52908400098527886E0F7030069857D2E4169EE7',
+    );
+  });
+
   it('refuses a mixed-case address whose checksum does not match, saying a character is probably mistyped', () => {
     const result = recipientAddressSchema.safeParse('0x52908400098527886E0F7030069857D2E4169Ee7');
     expect(result.success).toBe(false);

@@ -108,8 +108,8 @@ function EarningsView({ status, earnings, error, refresh }: { status: WalletStat
           <Stat label="Claimed on chain" hint={earnings.chainError ? 'unknown while the chain cannot be read' : 'paid out to your wallet'}>
             {earnings.chainError ? <span className="muted">unknown</span> : <Amount value={totals.claimed} decimals={token.decimals} symbol={token.symbol} className="amount-large" />}
           </Stat>
-          <Stat label="Unclaimed" hint="owed to you, claimable from escrow" highlight>
-            <Amount value={totals.unclaimed} decimals={token.decimals} symbol={token.symbol} className="amount-large" />
+          <Stat label="Unclaimed" hint={earnings.chainError ? 'unknown while the chain cannot be read' : 'owed to you, claimable from escrow'} highlight>
+            {earnings.chainError ? <span className="muted">unknown</span> : <Amount value={totals.unclaimed} decimals={token.decimals} symbol={token.symbol} className="amount-large" />}
           </Stat>
         </div>
         <ClaimBar status={status} earnings={earnings} token={token} onClaimed={refresh} />
@@ -157,7 +157,7 @@ function EarningsView({ status, earnings, error, refresh }: { status: WalletStat
             <dd>{earnings.chainError ? <span className="muted">unknown</span> : <Amount value={payer.claimed} decimals={token.decimals} symbol={token.symbol} />}</dd>
             <dt>Unclaimed</dt>
             <dd>
-              <Amount value={payer.unclaimed} decimals={token.decimals} symbol={token.symbol} className="amount-strong" />
+              {earnings.chainError ? <span className="muted">unknown</span> : <Amount value={payer.unclaimed} decimals={token.decimals} symbol={token.symbol} className="amount-strong" />}
             </dd>
             <dt>Deposit in escrow</dt>
             <dd data-testid="payer-deposit">

@@ -44,6 +44,27 @@ describe('TransactionSender', () => {
     store.close();
   });
 
+  it('answers a broadcast that failed with the recorded transaction (never an error to "retry" into a second one), and sends it later', async () => {
+    const { client, down } = flakyClient();
+    const store = Store.open(join(tempDir(), 'hearth.db'));
+    const sender = new TransactionSender({ client, records: store.chainTxs, confirmations: 1 });
+    const account = privateKeyToAccount(generatePrivateKey());
+    await setNativeBalance(fx.chain, account.address, parseEther('1'));
+    down.add('eth_sendRawTransaction');
+    const tx = await sender.send(account, { kind: 'withdrawal', to: fx.provider.address, value: 1n, amount: 1n, detail: { asset: 'native' } });
+    expect(tx.state).toBe('signed');
+    expect(tx.error).toMatch(/^broadcast failed, retrying: [\s\S]*503/);
+    await sender.poll();
+    expect(store.chainTxs.get(tx.hash)?.state).toBe('signed');
+    down.clear();
+    await sender.poll(); // broadcast again: sent
+    expect(store.chainTxs.get(tx.hash)).toMatchObject({ state: 'sent', error: null });
+    await sender.poll(); // its receipt
+    expect(store.chainTxs.get(tx.hash)).toMatchObject({ state: 'confirmed', error: null });
+    expect(await fx.client.getTransactionCount({ address: account.address })).toBe(1);
+    store.close();
+  });
+
   it('follows a retry that is the very transaction refused before (same bytes, same hash) instead of leaving it "failed"', async () => {
     const store = Store.open(join(tempDir(), 'hearth.db'));
     const sender = new TransactionSender({ client: fx.client, records: store.chainTxs, confirmations: 1 });

@@ -48,10 +48,16 @@ export function Wallet(): ReactElement {
 function ProblemBanner({ status }: { status: WalletStatus }): ReactElement | null {
   if (!status.problem) return null;
   return (
-    <Callout tone="warn" title="The wallet's chain is not connected">
-      <p>{status.problem}</p>
-      <p className="muted small">Balances and transactions update again once it connects. Check the network in Settings → Payments.</p>
-    </Callout>
+    status.network === null ? (
+      <Callout tone="warn" title="The wallet's chain is not connected">
+        <p>{status.problem}</p>
+        <p className="muted small">Balances and transactions update again once it connects. Check the network in Settings → Payments.</p>
+      </Callout>
+    ) : (
+      <Callout tone="warn" title="Your wallet needs you">
+        <p>{status.problem}</p>
+      </Callout>
+    )
   );
 }
 

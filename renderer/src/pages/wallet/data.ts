@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import type { Balances, Earnings } from '../../../../shared/wallet.ts';
+import type { Balances, Earnings, WalletStatus } from '../../../../shared/wallet.ts';
 import { describeError } from '../../errors.ts';
 import { useClient } from '../../hooks.ts';
 import { useWalletStore } from '../../stores/wallet.ts';
@@ -14,8 +14,8 @@ export interface Polled<T> {
 }
 
 /** Loads on mount, whenever `revision` moves (an event said it may have changed), every `intervalMs`, and on refresh. */
-function usePolled<T>(load: () => Promise<T>, revision: number, intervalMs: number, enabled: boolean): Polled<T> {
-  const [state, setState] = useState<{ value?: T; error?: string; at?: number }>({});
+function usePolled<T>(load: () => Promise<T>, revision: number, intervalMs: number, enabled: boolean, scope: string): Polled<T> {
+  const [state, setState] = useState<{ value?: T; error?: string; at?: number; scope?: string }>({});
   const [manual, setManual] = useState(0);
   useEffect(() => {
     if (!enabled) return;
@@ -23,7 +23,7 @@ function usePolled<T>(load: () => Promise<T>, revision: number, intervalMs: numb
     const run = (): void => {
       load().then(
         (value) => {
-          if (!cancelled) setState({ value, at: Date.now() });
+          if (!cancelled) setState({ value, at: Date.now(), scope });
         },
         (error: unknown) => {
           if (!cancelled) setState((previous) => ({ ...previous, error: describeError(error) }));
@@ -36,9 +36,17 @@ function usePolled<T>(load: () => Promise<T>, revision: number, intervalMs: numb
       cancelled = true;
       window.clearInterval(timer);
     };
-  }, [load, revision, manual, intervalMs, enabled]);
+  }, [load, revision, manual, intervalMs, enabled, scope]);
   const refresh = useCallback(() => setManual((n) => n + 1), []);
-  return { value: state.value, error: state.error, at: state.at, refresh };
+  // A value read on another chain or for another wallet is never shown under this one's name.
+  const current = state.scope === scope;
+  return { value: current ? state.value : undefined, error: current ? state.error : undefined, at: current ? state.at : undefined, refresh };
+}
+
+/** What a balance or earnings value belongs to: the wallet, the chain and its token. */
+function walletScope(state: { status: WalletStatus | undefined }): string {
+  const status = state.status;
+  return `${status?.address ?? ''}|${status?.network?.chainId ?? ''}|${status?.network?.token?.address ?? ''}`;
 }
 
 const BALANCES_MS = 15_000;
@@ -47,16 +55,18 @@ const EARNINGS_MS = 30_000;
 export function useBalances(enabled: boolean): Polled<Balances> {
   const client = useClient();
   const revision = useWalletStore((state) => state.balancesRevision);
+  const scope = useWalletStore(walletScope);
   const load = useCallback(() => client.call('wallet.balances'), [client]);
-  return usePolled(load, revision, BALANCES_MS, enabled);
+  return usePolled(load, revision, BALANCES_MS, enabled, scope);
 }
 
 /** Earnings move with vouchers and claims (events), and with the payer's escrow (read from the chain: the slow interval). */
 export function useEarnings(enabled: boolean): Polled<Earnings> {
   const client = useClient();
   const revision = useWalletStore((state) => state.earningsRevision);
+  const scope = useWalletStore(walletScope);
   const load = useCallback(() => client.call('wallet.earnings'), [client]);
-  return usePolled(load, revision, EARNINGS_MS, enabled);
+  return usePolled(load, revision, EARNINGS_MS, enabled, scope);
 }
 
 // ---- backup reminder ---------------------------------------------------------

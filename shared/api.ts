@@ -13,6 +13,8 @@ import { z } from 'zod';
 import { nodeStatusSchema, pauseInputSchema } from './node.ts';
 import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { workerStatusSchema } from './worker.ts';
+import { limitsSchema } from './limits.ts';
+import { policyStatusSchema } from './policy.ts';
 import {
   balancesSchema,
   chainTxSchema,
@@ -32,6 +34,10 @@ export const methods = {
   'settings.get': { input: noInput, output: settingsSchema },
   'settings.update': { input: settingsPatchSchema, output: settingsSchema },
   'worker.status': { input: noInput, output: workerStatusSchema },
+  'limits.get': { input: noInput, output: limitsSchema },
+  /** The whole limits object: validated as one (overlapping windows, duplicate programs…); nothing is saved on any problem. */
+  'limits.update': { input: limitsSchema, output: limitsSchema },
+  'policy.status': { input: noInput, output: policyStatusSchema },
   'wallet.status': { input: noInput, output: walletStatusSchema },
   'wallet.create': { input: walletInputs.create, output: walletStatusSchema },
   'wallet.importPhrase': { input: walletInputs.importPhrase, output: walletStatusSchema },
@@ -53,6 +59,8 @@ export const events = {
   'node.statusChanged': nodeStatusSchema,
   'settings.changed': settingsSchema,
   'worker.statusChanged': workerStatusSchema,
+  'limits.changed': limitsSchema,
+  'policy.changed': policyStatusSchema,
   'wallet.changed': walletStatusSchema,
   'wallet.transactionChanged': chainTxSchema,
   /** A voucher was stored: earnings changed. */

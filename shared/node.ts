@@ -23,13 +23,16 @@ export const MAX_PAUSE_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const pauseInputSchema = z
   .object({
-    /** Pause for this long, then resume by itself. Omitted: until resumed. */
+    /** Pause for this long, then resume by itself. Omitted (and no `until`): until resumed. */
     durationMs: z
       .number()
       .int('must be a whole number of milliseconds')
       .min(60_000, 'must be at least one minute')
       .max(MAX_PAUSE_MS, 'must be at most 7 days; leave it out to pause until resumed')
       .optional(),
+    /** Pause until the start of the next day (in the limits' time zone). */
+    until: z.literal('tomorrow').optional(),
   })
-  .strict();
+  .strict()
+  .refine((input) => input.durationMs === undefined || input.until === undefined, 'give durationMs or until, not both');
 export type PauseInput = z.infer<typeof pauseInputSchema>;

@@ -4,7 +4,7 @@
  * window, the custom scheme, the IPC binding and the security guards.
  */
 import { join } from 'node:path';
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, type BrowserWindow, type Tray } from 'electron';
 import { createDispatch, nodeHandlers } from '../node/api.ts';
 import { dataDirFromArgv, defaultDataDir } from '../node/data-dir.ts';
 import { createLogger } from '../node/log.ts';
@@ -12,6 +12,8 @@ import { findRendererDir } from '../headless/run.ts';
 import { ProviderNode } from '../node/provider-node.ts';
 import { disableCoreDumps } from '../node/runtime.ts';
 import { safeStorageKeyWrap } from './safe-storage.ts';
+import { electronSignalSource } from './signals.ts';
+import { createTray } from './tray.ts';
 import { createWorkerSupervisor } from '../node/worker.ts';
 import { denyAllPermissions, guardAllWebContents } from './guards.ts';
 import { bindContractToIpc } from './ipc.ts';
@@ -35,6 +37,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let window: BrowserWindow | undefined;
   let node: ProviderNode | undefined;
+  let tray: Tray | undefined;
 
   const showWindow = (): void => {
     if (!window || window.isDestroyed()) {
@@ -58,6 +61,8 @@ if (!app.requestSingleInstanceLock()) {
       bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
       showWindow();
       app.on('activate', showWindow);
+      started.attachSignals(electronSignalSource(() => [process.pid, ...(started.worker?.status().pid ? [started.worker.status().pid as number] : [])]));
+      tray = createTray(started, join(appRoot(), 'resources', 'icon.png'), showWindow);
       void disableCoreDumps((message) => logger.warn(message));
       void started.startPayments();
     })
@@ -68,8 +73,9 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1);
     });
 
-  // Closing the last window quits until the tray exists to keep the node
-  // reachable without one (contribution-limits issue).
-  app.on('window-all-closed', () => app.quit());
+  // Closing the last window keeps Hearth working in the tray (Open Hearth / Quit there).
+  app.on('window-all-closed', () => {
+    if (!tray) app.quit();
+  });
   app.on('will-quit', () => node?.close());
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createLogger, type Logger } from '../node/log.ts';
 import { ProviderNode } from '../node/provider-node.ts';
 import { disableCoreDumps } from '../node/runtime.ts';
+import { createLinuxSignalSource } from '../policy/sources/linux.ts';
 import { createWorkerSupervisor } from '../node/worker.ts';
 import { appRoot } from '../worker/entry.ts';
 import { startHeadlessServer, type HeadlessServer } from './server.ts';
@@ -49,6 +50,11 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
   } catch (error) {
     node.close();
     throw error;
+  }
+  // The contribution limits' eyes: what Linux offers (processes, power, temperatures, GPU users, the desktop session).
+  // Elsewhere headless mode knows the clock only, and the limits it cannot check say so.
+  if (process.platform === 'linux') {
+    node.attachSignals(createLinuxSignalSource({ ownPids: () => [process.pid, ...(node.worker?.status().pid ? [node.worker.status().pid as number] : [])] }));
   }
   // In the background: the UI is served at once and shows the wallet connecting.
   void disableCoreDumps((message) => logger.warn(message));

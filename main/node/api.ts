@@ -27,6 +27,9 @@ export function nodeHandlers(node: ProviderNode): Handlers {
     'settings.get': () => node.settings(),
     'settings.update': (patch) => node.updateSettings(patch),
     'worker.status': () => node.workerStatus(),
+    'limits.get': () => node.limits(),
+    'limits.update': (limits) => node.updateLimits(limits),
+    'policy.status': () => node.policyStatus(),
     ...walletHandlers(node),
   };
 }

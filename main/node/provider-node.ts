@@ -1,5 +1,12 @@
-import { z } from 'zod';
 import type { EventName } from '../../shared/api.ts';
+import type { Limits } from '../../shared/limits.ts';
+import type { PolicyStatus } from '../../shared/policy.ts';
+import { decisionSource, isDecisionChange, type Decision as PolicyDecision, type PolicyMemory, freshMemory } from '../policy/decision.ts';
+import { decide } from '../policy/engine.ts';
+import { isManualPauseActive, pauseUntil, type ManualPause } from '../policy/manual-pause.ts';
+import type { OsSignalsSnapshot, SignalSource } from '../policy/signals.ts';
+import { addRunTime, type DailyUsage } from '../policy/usage.ts';
+import { clockOnlySignals, MANUAL_PAUSE_KEY, manualPauseSchema, policyStatusOf, SIGNALS_MS, USAGE_KEY, usageSchema } from './policy.ts';
 import type { NodeState, NodeStatus, PauseInput } from '../../shared/node.ts';
 import { join } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
@@ -33,12 +40,10 @@ export interface ProviderNodeOptions {
 export const WALLET_FILE = 'wallet.json';
 const CHAIN_SETTINGS = ['chain', 'rpcUrl', 'customChainId'] as const;
 
-/** A manual pause survives a restart: "pause for 1 h" means one hour, not until the app restarts. */
-const MANUAL_PAUSE_KEY = 'manualPause';
-/** How often a timed pause compares its end with the wall clock. */
-const PAUSE_CHECK_MS = 15_000;
-const manualPauseSchema = z.object({ since: z.number().int(), until: z.number().int().nullable() });
-type ManualPause = z.infer<typeof manualPauseSchema>;
+/** Timers stop while the machine sleeps: the clock is compared with the next moment that matters at least this often. */
+const CLOCK_CHECK_MS = 15_000;
+/** Contributed time is written to the store at most this often (and at every decision change). */
+const USAGE_SAVE_MS = 60_000;
 
 /**
  * The provider node: composes the services and owns the run/pause state
@@ -54,7 +59,18 @@ export class ProviderNode {
   readonly #unlock: () => void;
   #status: NodeStatus;
   #settings: Settings;
-  #resumeTimer: NodeJS.Timeout | undefined;
+  #clockTimer: NodeJS.Timeout | undefined;
+  #signalTimer: NodeJS.Timeout | undefined;
+  #signalSource: SignalSource | undefined;
+  #limits: Limits;
+  #signals: OsSignalsSnapshot;
+  #manualPause: ManualPause | null;
+  #usage: DailyUsage | null;
+  #usageSavedAt = 0;
+  #lastRunAt: number | null = null;
+  #memory: PolicyMemory = freshMemory;
+  #decision: PolicyDecision | null = null;
+  #decidedAt = 0;
   #worker: WorkerSupervisor | undefined;
   #warm = false;
   /** Providers found at the worker's last start: still shown while it is stopped or paused. */
@@ -76,6 +92,12 @@ export class ProviderNode {
       this.#log.warn(`stored setting "${problem.key}" is invalid and reads as its default`, { problem: problem.problem });
     }
     this.#settings = settings;
+    const limits = store.limits.read();
+    if (limits.problem) this.#log.warn(`contribution limits: ${limits.problem}; the defaults apply until you save them again`);
+    this.#limits = limits.limits;
+    this.#signals = clockOnlySignals(this.#now());
+    this.#manualPause = store.nodeState.get(MANUAL_PAUSE_KEY, manualPauseSchema) ?? null;
+    this.#usage = store.nodeState.get(USAGE_KEY, usageSchema) ?? null;
     this.wallet = new WalletService({
       keys: new Wallet({
         file: join(options.dataDir, WALLET_FILE),
@@ -139,22 +161,81 @@ export class ProviderNode {
     return this.#events.on(event, listener);
   }
 
-  /** Manual pause, for `durationMs` or until resumed. Pausing again replaces the earlier pause. */
+  /**
+   * Manual pause: for `durationMs`, until the next day, or until resumed.
+   * Pausing again replaces the earlier pause. It beats every other limit.
+   */
   pause(input: PauseInput = {}): NodeStatus {
     this.#assertOpen();
     const now = this.#now();
-    const until = input.durationMs === undefined ? null : now + input.durationMs;
-    this.store.nodeState.set(MANUAL_PAUSE_KEY, { since: now, until } satisfies ManualPause, now);
-    this.#applyManualPause({ since: now, until }, 'manual');
+    const until =
+      input.durationMs !== undefined
+        ? now + input.durationMs
+        : input.until === 'tomorrow'
+          ? pauseUntil('tomorrow', now, this.#decision?.timeZone ?? this.#signals.timeZone)
+          : null;
+    this.#setManualPause({ since: now, until });
+    this.#evaluate();
     return this.status();
   }
 
+  /** Ends a manual pause. The other limits still apply: during a game Hearth stays paused, and says why. */
   resume(): NodeStatus {
     this.#assertOpen();
-    this.store.nodeState.delete(MANUAL_PAUSE_KEY);
-    this.#clearResumeTimer();
-    this.#transition('running', 'Ready to take work (resumed by you)', null, { decision: 'run', source: 'manual' });
+    this.#setManualPause(null);
+    this.#evaluate();
     return this.status();
+  }
+
+  limits(): Limits {
+    return this.#limits;
+  }
+
+  /** Replaces the limits (already validated as a whole by the contract) and decides again at once. */
+  updateLimits(limits: Limits): Limits {
+    this.#assertOpen();
+    this.store.limits.write(limits, this.#now());
+    this.#limits = limits;
+    this.#events.emit('limits.changed', limits);
+    this.#evaluate();
+    return limits;
+  }
+
+  policyStatus(): PolicyStatus {
+    if (!this.#decision) this.#evaluate();
+    return policyStatusOf(this.#decision as PolicyDecision, this.#decidedAt);
+  }
+
+  /**
+   * Feeds the policy engine from the OS (headless: what Linux offers; the
+   * desktop app: powerMonitor and friends), every second and whenever the
+   * source announces a change. Without one the node knows the clock only.
+   */
+  attachSignals(source: SignalSource): void {
+    this.#signalSource = source;
+    source.subscribe?.(() => void this.#readSignals());
+    void this.#readSignals();
+  }
+
+  async #readSignals(): Promise<void> {
+    const source = this.#signalSource;
+    if (!source || this.#closed) return;
+    if (this.#signalTimer) clearTimeout(this.#signalTimer);
+    try {
+      this.#signals = await source.read();
+    } catch (error) {
+      this.#log.warn(`reading the OS signals failed: ${errorMessage(error)}`);
+    }
+    if (this.#closed) return;
+    this.#evaluate();
+    this.#signalTimer = setTimeout(() => void this.#readSignals(), SIGNALS_MS);
+    this.#signalTimer.unref();
+  }
+
+  #setManualPause(pause: ManualPause | null): void {
+    this.#manualPause = pause;
+    if (pause) this.store.nodeState.set(MANUAL_PAUSE_KEY, pause, this.#now());
+    else this.store.nodeState.delete(MANUAL_PAUSE_KEY);
   }
 
   updateSettings(patch: SettingsPatch): Settings {
@@ -262,7 +343,9 @@ export class ProviderNode {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#clearResumeTimer();
+    this.#clearClockTimer();
+    if (this.#signalTimer) clearTimeout(this.#signalTimer);
+    this.#saveUsage(true);
     this.wallet.close();
     void this.#payments?.close().catch(() => undefined);
     this.#worker?.stop();
@@ -271,44 +354,79 @@ export class ProviderNode {
   }
 
   #decideAtStart(): void {
-    const pause = this.store.nodeState.get(MANUAL_PAUSE_KEY, manualPauseSchema);
-    if (pause && (pause.until === null || pause.until > this.#now())) {
-      this.#applyManualPause(pause, 'startup');
-    } else if (this.#settings.startPaused) {
-      if (pause) this.store.nodeState.delete(MANUAL_PAUSE_KEY);
-      this.#transition('paused', 'Paused at start-up (your setting "Start paused")', null, { decision: 'pause', source: 'startup' });
-    } else {
-      if (pause) this.store.nodeState.delete(MANUAL_PAUSE_KEY);
-      this.#transition('running', 'Ready to take work', null, { decision: 'run', source: 'startup' });
+    // "Start paused" is a pause by the user, until resumed: the same reason, the same Resume.
+    if (this.#settings.startPaused && !isManualPauseActive(this.#manualPause, this.#now())) {
+      this.#setManualPause({ since: this.#now(), until: null });
     }
+    this.#evaluate();
   }
 
-  #applyManualPause(pause: ManualPause, source: string): void {
-    this.#clearResumeTimer();
-    if (pause.until !== null) {
-      // Timers stop while the machine sleeps: check the wall clock often rather than trusting one long timeout.
-      const until = pause.until;
-      const check = (): void => {
-        const left = until - this.#now();
-        if (left <= 0) return this.#expirePause();
-        this.#resumeTimer = setTimeout(check, Math.min(left, PAUSE_CHECK_MS));
-        this.#resumeTimer.unref();
-      };
-      check();
-    }
-    // The end time travels as `pausedUntil`; each screen renders it in its own locale and zone.
-    const reason = pause.until === null ? 'Paused by you until you resume' : 'Paused by you for a set time';
-    this.#transition('paused', reason, pause.until, { decision: 'pause', source });
-  }
-
-  #expirePause(): void {
+  /**
+   * Asks the policy engine, with the latest signals, and applies its answer:
+   * a changed decision moves the node (and the worker) and is recorded with
+   * its reason; the clock is looked at again when the answer could change.
+   */
+  #evaluate(): void {
     if (this.#closed) return;
-    this.store.nodeState.delete(MANUAL_PAUSE_KEY);
-    this.#resumeTimer = undefined;
-    this.#transition('running', 'Ready to take work (your pause ended)', null, { decision: 'run', source: 'manual' });
+    const now = this.#now();
+    const zone = this.#decision?.timeZone ?? 'UTC';
+    if (this.#decision?.action === 'run' && this.#lastRunAt !== null && now > this.#lastRunAt) {
+      this.#usage = addRunTime(this.#usage, this.#lastRunAt, now, zone);
+    }
+    if (this.#manualPause && !isManualPauseActive(this.#manualPause, now)) this.#setManualPause(null);
+    const previous = this.#decision;
+    const decision = decide(this.#limits, { ...this.#signals, now }, {
+      manualPause: this.#manualPause,
+      usage: this.#usage,
+      ownPids: [process.pid, ...(this.#worker?.status().pid ? [this.#worker.status().pid as number] : [])],
+      memory: this.#memory,
+    });
+    this.#memory = decision.memory;
+    this.#decision = decision;
+    this.#lastRunAt = decision.action === 'run' ? now : null;
+    const headline = decision.reasons[0]?.text ?? (decision.action === 'run' ? 'Ready to take work' : 'Paused');
+    const pausedUntil = decision.reasons[0]?.code === 'manual-pause' ? (this.#manualPause?.until ?? null) : null;
+    const reasonsChanged = !previous || JSON.stringify(previous.reasons) !== JSON.stringify(decision.reasons);
+    if (reasonsChanged || previous?.action !== decision.action) this.#decidedAt = now;
+    if (isDecisionChange(previous, decision)) {
+      this.#transition(decision.action === 'run' ? 'running' : 'paused', headline, pausedUntil, {
+        decision: decision.action,
+        source: decisionSource(decision),
+        budget: decision.budget,
+      });
+      this.#saveUsage(true);
+    } else if (headline !== this.#status.reason || pausedUntil !== this.#status.pausedUntil) {
+      // The same decision, said more exactly ("3 of 10 minutes idle"): shown, not recorded as a new decision.
+      this.#status = { ...this.#status, reason: headline, pausedUntil };
+      this.#events.emit('node.statusChanged', this.status());
+    }
+    if (reasonsChanged) this.#events.emit('policy.changed', policyStatusOf(decision, this.#decidedAt));
+    this.#saveUsage(false);
+    this.#scheduleClock(decision.nextCheckAt);
   }
 
-  #transition(state: NodeState, reason: string, pausedUntil: number | null, event: { decision: Decision; source: string }): void {
+  #saveUsage(force: boolean): void {
+    const now = this.#now();
+    if (!this.#usage || (!force && now - this.#usageSavedAt < USAGE_SAVE_MS)) return;
+    this.store.nodeState.set(USAGE_KEY, this.#usage, now);
+    this.#usageSavedAt = now;
+  }
+
+  /** Timers stop while the machine sleeps: check the wall clock often rather than trusting one long timeout. */
+  #scheduleClock(at: number | null): void {
+    this.#clearClockTimer();
+    if (at === null) return;
+    const left = at - this.#now();
+    this.#clockTimer = setTimeout(() => this.#evaluate(), Math.max(0, Math.min(left, CLOCK_CHECK_MS)));
+    this.#clockTimer.unref();
+  }
+
+  #transition(
+    state: NodeState,
+    reason: string,
+    pausedUntil: number | null,
+    event: { decision: Decision; source: string; budget: PolicyDecision['budget'] },
+  ): void {
     const now = this.#now();
     const changed = state !== this.#status.state;
     this.#status = {
@@ -318,7 +436,7 @@ export class ProviderNode {
       pausedUntil,
       since: changed ? now : this.#status.since,
     };
-    this.store.policyEvents.record({ at: now, decision: event.decision, source: event.source, reason, budget: null });
+    this.store.policyEvents.record({ at: now, decision: event.decision, source: event.source, reason, budget: event.budget });
     if (this.#worker) {
       if (state === 'paused') void this.#worker.pause();
       else if (state === 'running') {
@@ -338,9 +456,9 @@ export class ProviderNode {
     });
   }
 
-  #clearResumeTimer(): void {
-    if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
-    this.#resumeTimer = undefined;
+  #clearClockTimer(): void {
+    if (this.#clockTimer) clearTimeout(this.#clockTimer);
+    this.#clockTimer = undefined;
   }
 
   #assertOpen(): void {

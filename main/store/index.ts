@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { ChainTxsRepository } from './chain-txs.ts';
 import { openDatabase } from './database.ts';
 import { JobsRepository } from './jobs.ts';
+import { LimitsRepository } from './limits.ts';
 import { NodeStateRepository } from './node-state.ts';
 import { PolicyEventsRepository } from './policy-events.ts';
 import { SettingsRepository } from './settings.ts';
@@ -22,6 +23,7 @@ export class Store {
   readonly chainTxs: ChainTxsRepository;
   readonly policyEvents: PolicyEventsRepository;
   readonly workerEvents: WorkerEventsRepository;
+  readonly limits: LimitsRepository;
 
   private constructor(db: Database, file: string) {
     this.db = db;
@@ -33,6 +35,7 @@ export class Store {
     this.chainTxs = new ChainTxsRepository(db);
     this.policyEvents = new PolicyEventsRepository(db);
     this.workerEvents = new WorkerEventsRepository(db);
+    this.limits = new LimitsRepository(db);
   }
 
   static open(file: string): Store {

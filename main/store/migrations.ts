@@ -136,6 +136,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX chain_txs_created ON chain_txs (created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'contribution limits: one validated JSON document the user edits as a whole',
+    sql: `
+      CREATE TABLE limits (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        value      TEXT NOT NULL CHECK (json_valid(value)),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -59,7 +59,7 @@ test.describe('Hearth in headless mode, in a browser', () => {
     await expect(page.getByTestId('worker-state')).toHaveText('Paused — models unloaded, memory released');
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-paused.png'), fullPage: true });
     await page.getByRole('button', { name: 'Resume' }).click();
-    await expect(page.getByTestId('node-reason')).toHaveText('Ready to take work (resumed by you)');
+    await expect(page.getByTestId('node-reason')).toHaveText('Ready to take work');
   });
 
   test('follows changes made elsewhere, pushed over the event socket', async ({ page, hearth }) => {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ApiError, decodeEvent, encodeEvent, eventNames, isMethodName, methodNames, methods, summariseIssues } from '../../shared/api.ts';
 
 describe('the contract', () => {
-  it('names the node, settings, worker and wallet methods and events', () => {
+  it('names the node, settings, worker, limits, policy and wallet methods and events', () => {
     expect(methodNames.filter((name) => !name.startsWith('wallet.'))).toEqual([
       'node.status',
       'node.pause',
@@ -11,12 +11,17 @@ describe('the contract', () => {
       'settings.get',
       'settings.update',
       'worker.status',
+      'limits.get',
+      'limits.update',
+      'policy.status',
     ]);
     expect(methodNames.filter((name) => name.startsWith('wallet.'))).toHaveLength(14);
     expect(eventNames).toEqual([
       'node.statusChanged',
       'settings.changed',
       'worker.statusChanged',
+      'limits.changed',
+      'policy.changed',
       'wallet.changed',
       'wallet.transactionChanged',
       'wallet.earningsChanged',

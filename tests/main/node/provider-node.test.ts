@@ -45,13 +45,13 @@ describe('ProviderNode', () => {
     const seen: NodeStatus[] = [];
     node.on('node.statusChanged', (status) => seen.push(status));
     const paused = node.pause({ durationMs: HOUR });
-    expect(paused).toMatchObject({ state: 'paused', pausedUntil: Date.now() + HOUR, reason: 'Paused by you for a set time' });
+    expect(paused).toMatchObject({ state: 'paused', pausedUntil: Date.now() + HOUR, reason: expect.stringMatching(/^Paused by you until \S/) as string });
     expect(seen.at(-1)).toEqual(paused);
 
     vi.advanceTimersByTime(HOUR - 1);
     expect(node.status().state).toBe('paused');
     vi.advanceTimersByTime(1);
-    expect(node.status()).toMatchObject({ state: 'running', pausedUntil: null, reason: 'Ready to take work (your pause ended)' });
+    expect(node.status()).toMatchObject({ state: 'running', pausedUntil: null, reason: 'Ready to take work' });
     expect(seen.map((s) => s.state)).toEqual(['paused', 'running']);
   });
 
@@ -72,9 +72,9 @@ describe('ProviderNode', () => {
     node.resume();
     expect(node.status().state).toBe('running');
     expect(node.store.policyEvents.recent(10).map((e) => [e.decision, e.source, e.reason])).toEqual([
-      ['run', 'manual', 'Ready to take work (resumed by you)'],
+      ['run', 'policy', 'Ready to take work'],
       ['pause', 'manual', 'Paused by you until you resume'],
-      ['run', 'startup', 'Ready to take work'],
+      ['run', 'policy', 'Ready to take work'],
     ]);
   });
 
@@ -98,7 +98,9 @@ describe('ProviderNode', () => {
     const first = start(dir);
     first.updateSettings({ startPaused: true });
     first.close();
-    expect(start(dir).status()).toMatchObject({ state: 'paused', reason: 'Paused at start-up (your setting "Start paused")' });
+    const restarted = start(dir);
+    expect(restarted.status()).toMatchObject({ state: 'paused', reason: 'Paused by you until you resume' });
+    expect(restarted.resume().state).toBe('running');
   });
 
   it('persists settings, pushes them, and reflects a new name in the status', () => {

@@ -8,6 +8,7 @@
 //   price of our durability and validation per job.
 // - worker: see tests/bench/worker.ts.
 // - payments: voucher verification and claim latency, see tests/bench/payments.ts.
+// - policy: a game start → worker released, and the cost of detection, see tests/bench/policy.ts.
 // - api: a contract call over headless HTTP (token check, zod decode/encode)
 //   vs a bare node:http server answering the same JSON — the price of the
 //   contract binding per call.
@@ -21,6 +22,7 @@ import { runHeadless } from '../../main/headless/run.ts';
 import { silentLogger } from '../../main/node/log.ts';
 import { Store } from '../../main/store/index.ts';
 import { benchPayments } from './payments.ts';
+import { benchPolicy } from './policy.ts';
 import { benchWorker } from './worker.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
@@ -102,6 +104,9 @@ async function time(fn: () => unknown): Promise<number> {
 
 console.log('payments: vouchers and claims (see tests/bench/payments.ts)');
 results.push(...(await benchPayments(dir, (line) => console.log(line))));
+
+console.log('policy: contribution limits (see tests/bench/policy.ts)');
+results.push(...(await benchPolicy((line) => console.log(line))));
 
 console.log('worker: the supervised, sandboxed inference worker');
 results.push(...(await benchWorker((line) => console.log(line))));

@@ -57,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
       serveRenderer(findRendererDir());
       const started = ProviderNode.start({ dataDir, logger: createLogger('node'), keyWrap: await safeStorageKeyWrap() });
       node = started;
-      started.attachWorker(createWorkerSupervisor({ onEvent: (event) => started.recordWorkerEvent(event), logger: createLogger('worker'), spawn: utilityTransport }), { warm: true });
+      started.attachWorker(createWorkerSupervisor({ onEvent: (event) => started.recordWorkerEvent(event), logger: createLogger('worker'), spawn: utilityTransport, budget: () => started.budget() }), { warm: true });
       bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
       showWindow();
       app.on('activate', showWindow);

@@ -33,7 +33,10 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
   const logger = options.logger ?? createLogger('headless');
   const node = ProviderNode.start({ dataDir: options.dataDir, logger: options.logger ? options.logger : createLogger('node') });
   // Kept warm while the node may run (ready for jobs, providers probed); unloaded or killed on pause.
-  node.attachWorker(createWorkerSupervisor({ onEvent: (event) => node.recordWorkerEvent(event), logger: options.logger ?? createLogger('worker') }), { warm: true });
+  node.attachWorker(
+    createWorkerSupervisor({ onEvent: (event) => node.recordWorkerEvent(event), logger: options.logger ?? createLogger('worker'), budget: () => node.budget() }),
+    { warm: true },
+  );
   let server: HeadlessServer;
   let token: string;
   let tokenCreated: boolean;

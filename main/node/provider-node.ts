@@ -197,8 +197,15 @@ export class ProviderNode {
     this.store.limits.write(limits, this.#now());
     this.#limits = limits;
     this.#events.emit('limits.changed', limits);
+    // A new budget (threads, RAM cap, GPU) is read when the worker process next starts.
     this.#evaluate();
     return limits;
+  }
+
+  /** The budget the worker runs within (read at each worker start). */
+  budget(): PolicyDecision['budget'] {
+    if (!this.#decision) this.#evaluate();
+    return (this.#decision as PolicyDecision).budget;
   }
 
   policyStatus(): PolicyStatus {

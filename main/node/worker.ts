@@ -4,20 +4,40 @@ import { forkTransport } from '../worker/fork-transport.ts';
 import { sandboxSpec } from '../worker/sandbox.ts';
 import { WorkerSupervisor, type WorkerEvent } from '../worker/supervisor.ts';
 import type { SpawnWorker } from '../worker/transport.ts';
+import type { Budget } from '../policy/decision.ts';
 import type { Logger } from './log.ts';
 
+/** ONNX Runtime needs about 1 GiB of address space to start: a cap below this one would only make the worker crash. */
+const MIN_MEMORY_CAP = 2 * 1024 ** 3;
+
 /**
- * The inference worker as the node runs it. Until the contribution limits
- * decide budgets, it may use all cores but one and at most half the RAM
- * (at least 2 GiB of address space: ONNX Runtime needs about 1 GiB to start).
+ * The inference worker as the node runs it, within the contribution limits'
+ * budget (threads, RAM cap, GPU on/off), read at every worker start. Without a
+ * budget: all cores but one and at most half the RAM.
  */
-export function createWorkerSupervisor(options: { onEvent: (event: WorkerEvent) => void; logger: Logger; spawn?: SpawnWorker }): WorkerSupervisor {
+export function createWorkerSupervisor(options: {
+  onEvent: (event: WorkerEvent) => void;
+  logger: Logger;
+  spawn?: SpawnWorker;
+  budget?: () => Budget | null;
+}): WorkerSupervisor {
   const { entry, root } = workerLocation();
-  const memoryCapBytes = Math.max(2 * 1024 ** 3, Math.floor(totalmem() / 2));
+  const budget = options.budget ?? (() => null);
+  const memoryCapBytes = (): number => {
+    const cap = budget()?.ramCapMiB;
+    return Math.max(MIN_MEMORY_CAP, cap === null || cap === undefined ? Math.floor(totalmem() / 2) : cap * 1024 ** 2);
+  };
   return new WorkerSupervisor({
     spawn: options.spawn ?? forkTransport,
-    spec: () => sandboxSpec({ entry, readPaths: [root], memoryCapBytes }),
-    config: () => ({ intraOpThreads: Math.max(1, availableParallelism() - 1), executionProvider: 'auto', maxInputBytes: 64 * 1024 * 1024 }),
+    spec: () => sandboxSpec({ entry, readPaths: [root], memoryCapBytes: memoryCapBytes() }),
+    config: () => {
+      const current = budget();
+      return {
+        intraOpThreads: current ? Math.max(1, current.threads) : Math.max(1, availableParallelism() - 1),
+        executionProvider: current && !current.gpu.enabled ? 'cpu' : 'auto',
+        maxInputBytes: 64 * 1024 * 1024,
+      };
+    },
     onEvent: options.onEvent,
     onStderr: (line) => options.logger.debug(`worker: ${line}`),
   });

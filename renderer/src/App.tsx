@@ -2,11 +2,12 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import { rememberToken } from './api/http-transport.ts';
 import type { HearthClient } from './api/client.ts';
 import { Sidebar } from './components/Sidebar.tsx';
-import { ClientContext, useContractSync, useTheme, useWalletSync } from './hooks.ts';
+import { ClientContext, useContractSync, usePolicySync, useTheme, useWalletSync } from './hooks.ts';
 import { Overview } from './pages/Overview.tsx';
 import { Settings } from './pages/Settings.tsx';
 import { Earnings } from './pages/Earnings.tsx';
-import { Jobs, Limits } from './pages/Upcoming.tsx';
+import { Limits } from './pages/limits/Limits.tsx';
+import { Jobs } from './pages/Upcoming.tsx';
 import { Wallet } from './pages/wallet/Wallet.tsx';
 import { useNodeStore } from './stores/node.ts';
 import { useRouter, type PagePath } from './stores/router.ts';
@@ -23,6 +24,7 @@ const views: Record<PagePath, () => ReactElement> = {
 export function App({ client }: { client: HearthClient }): ReactElement {
   useContractSync(client);
   useWalletSync(client);
+  usePolicySync(client);
   useTheme();
   const path = useRouter((state) => state.path);
   const View = views[path];

@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useState } from 'react';
 import type { HearthClient } from './api/client.ts';
 import { useNodeStore } from './stores/node.ts';
+import { usePolicyStore } from './stores/policy.ts';
 import { useWalletStore } from './stores/wallet.ts';
 import { errorMessage } from '../../shared/errors.ts';
 
@@ -127,6 +128,50 @@ export function useWalletSync(client: HearthClient): void {
       }),
       client.on('wallet.transactionChanged', (tx) => store.upsertTransaction(tx)),
       client.on('wallet.earningsChanged', () => store.earningsChanged()),
+      client.onConnection((state) => {
+        if (state === 'open') void resync();
+      }),
+    ];
+    void resync();
+    const timer = window.setInterval(() => void resync(), RESYNC_MS);
+    return () => {
+      disposed = true;
+      window.clearInterval(timer);
+      offs.forEach((off) => off());
+    };
+  }, [client]);
+}
+
+/**
+ * The limits and the policy decision: fetched on connect and every re-sync,
+ * folded from `limits.changed` and `policy.changed` in between. Separate from
+ * the node's sync so a failure here never hides the node's status.
+ */
+export function usePolicySync(client: HearthClient): void {
+  useEffect(() => {
+    const store = usePolicyStore.getState();
+    let disposed = false;
+    const guard = snapshotGuard<'limits' | 'policy'>();
+    const resync = async (): Promise<void> => {
+      const fresh = guard.begin();
+      try {
+        const [limits, policy] = await Promise.all([client.call('limits.get'), client.call('policy.status')]);
+        if (disposed) return;
+        if (fresh('limits')) store.setLimits(limits);
+        if (fresh('policy')) store.setPolicy(policy);
+      } catch (error) {
+        if (!disposed) useNodeStore.getState().setError(`The contribution limits could not be read: ${errorMessage(error)}`);
+      }
+    };
+    const offs = [
+      client.on('limits.changed', (limits) => {
+        guard.event('limits');
+        store.setLimits(limits);
+      }),
+      client.on('policy.changed', (policy) => {
+        guard.event('policy');
+        store.setPolicy(policy);
+      }),
       client.onConnection((state) => {
         if (state === 'open') void resync();
       }),

@@ -2,10 +2,23 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 
 const root = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(root, 'test-results', 'screenshots');
+
+/**
+ * A screenshot of the whole page into test-results/screenshots/<name>.png:
+ * the app scrolls inside `.content`, so `fullPage` alone would stop at the
+ * window; the window is made as tall as the content first.
+ */
+export async function shot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize() ?? { width: 1240, height: 800 };
+  const height = await page.locator('.content').evaluate((element) => element.getBoundingClientRect().top + element.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.min(height, 6_000)) });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await page.setViewportSize(viewport);
+}
 
 export interface Headless {
   /** The URL headless mode printed, token included. */

@@ -86,7 +86,7 @@ test.describe('Hearth in headless mode, in a browser', () => {
     for (const [link, text] of [
       ['Earnings', 'Set up a wallet to get paid'],
       ['Jobs', 'No jobs yet'],
-      ['Limits', 'Limits are coming'],
+      ['Limits', 'Schedule'],
       ['Wallet', 'Set up the wallet that receives your earnings'],
     ] as const) {
       await page.getByRole('link', { name: link }).click();

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { getAddress } from 'viem';
-import { expect, SCREENSHOTS, test } from './fixtures.ts';
+import { expect, shot, test } from './fixtures.ts';
 
 /**
  * The wallet, earnings and payment settings in a browser, against headless
@@ -19,18 +19,6 @@ const BAD_CHECKSUM = '0x8ba1f109551bD432803012645Ac136ddd64DBa72';
 /** Hardhat's well-known test phrase and its first account. */
 const TEST_PHRASE = 'test test test test test test test test test test test junk';
 const TEST_ADDRESS = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
-
-/**
- * The whole page: the app scrolls inside `.content`, so `fullPage` alone
- * would stop at the window; the window is made as tall as the content first.
- */
-async function shot(page: Page, name: string): Promise<void> {
-  const viewport = page.viewportSize() ?? { width: 1240, height: 800 };
-  const height = await page.locator('.content').evaluate((element) => element.getBoundingClientRect().top + element.scrollHeight);
-  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.min(height, 6_000)) });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  await page.setViewportSize(viewport);
-}
 
 async function openWallet(page: Page, url: string): Promise<void> {
   await page.goto(url);

@@ -96,6 +96,11 @@ export const Icon = {
       <path d="M12 5v14M5 12h14" />
     </svg>
   ),
+  close: ({ size = 16 }: IconProps): ReactElement => (
+    <svg {...base(size)}>
+      <path d="M6 6l12 12M18 6L6 18" />
+    </svg>
+  ),
   send: ({ size = 16 }: IconProps): ReactElement => (
     <svg {...base(size)}>
       <path d="M5 12h14M13 6l6 6-6 6" />

@@ -1,22 +1,30 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
-import { ApiError } from '../../../shared/api.ts';
+import type { PauseInput } from '../../../shared/node.ts';
 import { Card, EmptyState, PageHeader } from '../components/Layout.tsx';
 import { Icon } from '../components/Icons.tsx';
+import { isManuallyPaused, PolicyReasons } from '../components/Policy.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
+import { describeError } from '../errors.ts';
 import { formatDuration, formatWhen } from '../format.ts';
 import { useClient, useNow } from '../hooks.ts';
 import { useNodeStore } from '../stores/node.ts';
+import { usePolicyStore } from '../stores/policy.ts';
+import { useRouter } from '../stores/router.ts';
 
-const pauseChoices = [
-  { label: 'For 30 minutes', durationMs: 30 * 60_000 },
-  { label: 'For 1 hour', durationMs: 60 * 60_000 },
-  { label: 'For 4 hours', durationMs: 4 * 60 * 60_000 },
-  { label: 'Until I resume', durationMs: undefined },
-] as const;
+const pauseChoices: readonly { label: string; input: PauseInput }[] = [
+  { label: 'For 30 minutes', input: { durationMs: 30 * 60_000 } },
+  { label: 'For 1 hour', input: { durationMs: 60 * 60_000 } },
+  { label: 'For 4 hours', input: { durationMs: 4 * 60 * 60_000 } },
+  { label: 'Until tomorrow', input: { until: 'tomorrow' } },
+  { label: 'Until I resume', input: {} },
+];
 
 export function Overview(): ReactElement {
   const status = useNodeStore((state) => state.status);
+  const policy = usePolicyStore((state) => state.policy);
+  const navigate = useRouter((state) => state.navigate);
   const now = useNow(15_000);
+  const pausedByLimits = status?.state === 'paused' && policy !== undefined && policy.action === 'pause' && !isManuallyPaused(policy);
 
   return (
     <>
@@ -33,7 +41,16 @@ export function Overview(): ReactElement {
                 {status.state === 'paused' && status.pausedUntil !== null
                   ? `Resumes at ${formatWhen(status.pausedUntil, now)} (in ${formatDuration(status.pausedUntil - now)})`
                   : `Since ${formatWhen(status.since, now)} · ${formatDuration(now - status.since)}`}
+                {pausedByLimits && (
+                  <>
+                    {' · '}
+                    <button type="button" className="link-button" onClick={() => navigate('/limits')}>
+                      Change your limits
+                    </button>
+                  </>
+                )}
               </p>
+              {policy && <PolicyReasons policy={policy} />}
             </div>
             <PauseControls />
           </div>
@@ -123,6 +140,7 @@ function InferenceCard(): ReactElement | null {
 function PauseControls(): ReactElement | null {
   const client = useClient();
   const status = useNodeStore((state) => state.status);
+  const policy = usePolicyStore((state) => state.policy);
   const setError = useNodeStore((state) => state.setError);
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -145,13 +163,15 @@ function PauseControls(): ReactElement | null {
       await action();
       setError(undefined);
     } catch (error) {
-      setError(error instanceof ApiError ? error.message : String(error));
+      setError(describeError(error));
     } finally {
       setBusy(false);
     }
   };
 
-  if (status.state === 'paused') {
+  // Resume ends the user's own pause; a pause by the limits (a game, the schedule) is not the user's to resume here.
+  const manual = policy ? isManuallyPaused(policy) : status.state === 'paused';
+  if (manual) {
     return (
       <button className="button primary" disabled={busy} onClick={() => void act(() => client.call('node.resume'))}>
         <Icon.play /> Resume
@@ -160,17 +180,20 @@ function PauseControls(): ReactElement | null {
   }
   return (
     <div className="menu-anchor" ref={menu}>
-      <button className="button" disabled={busy || status.state !== 'running'} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button
+        className="button"
+        disabled={busy || (status.state !== 'running' && status.state !== 'paused')}
+        title={status.state === 'paused' ? 'Pause yourself as well: Hearth then stays paused after the reason above ends' : undefined}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
         <Icon.pause /> Pause
       </button>
       {open && (
         <div className="menu" role="menu">
           {pauseChoices.map((choice) => (
-            <button
-              key={choice.label}
-              role="menuitem"
-              onClick={() => void act(() => client.call('node.pause', choice.durationMs === undefined ? {} : { durationMs: choice.durationMs }))}
-            >
+            <button key={choice.label} role="menuitem" onClick={() => void act(() => client.call('node.pause', choice.input))}>
               {choice.label}
             </button>
           ))}

@@ -21,10 +21,3 @@ export const Jobs = (): ReactElement => (
     <p>Each job will be listed with its task, model, price, duration and the execution provider it ran on — and why, if it failed.</p>
   </Upcoming>
 );
-
-export const Limits = (): ReactElement => (
-  <Upcoming title="Limits" subtitle="When Hearth may use your machine, and how much of it." icon={<Icon.limits size={24} />} heading="Limits are coming">
-    <p>Schedules, idle-only mode, pause while gaming, CPU/GPU/RAM caps, battery and daily caps will be set here.</p>
-    <p>Until then, use Pause on the Overview: it stops all work and takes effect at once.</p>
-  </Upcoming>
-);

@@ -71,7 +71,12 @@ export function gamingRule(input: RuleInput): RuleOutcome {
     return { pause: { code: sighting.code, text: sighting.text }, notes, memory: { gaming: { code: sighting.code, subject: sighting.subject, seenAt: now } } };
   }
   const last = input.state.memory.gaming;
-  if (last) {
+  // Still running but no longer matched: the user took it off the list, it did not close — no wait.
+  const removedByUser =
+    last?.code === 'game-running' &&
+    input.signals.processes !== 'unknown' &&
+    input.signals.processes.some((process) => programDisplayName(process) === last.subject);
+  if (last && !removedByUser) {
     // A clock set back must not stretch the wait: count from now at the latest.
     const seenAt = Math.min(last.seenAt, now);
     const resumeAt = seenAt + GAMING_RESUME_DELAY_MS;

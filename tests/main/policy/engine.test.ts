@@ -51,6 +51,15 @@ describe('pause while gaming: game start and stop', () => {
     ]);
   });
 
+  it('runs at once when the user takes a still-running program off the list (it did not close: no wait)', () => {
+    const limits = limitsWith({ gaming: { programs: defaultLimits.gaming.programs.filter((program) => program !== 'eldenring.exe') } });
+    const signals = snapshot({ processes: ['explorer.exe', 'eldenring.exe'] });
+    const state = { ...freshState(), memory: { gaming: { code: 'game-running' as const, subject: 'Elden Ring', seenAt: signals.now - 1000 }, thermalTripped: false } };
+    expect(decide(limits, signals, state)).toMatchObject({ action: 'run' });
+    // Closed for real: the usual wait.
+    expect(decide(defaultLimits, snapshot({ processes: ['explorer.exe'] }), state).reasons[0]?.code).toBe('game-cooldown');
+  });
+
   it('names a Linux-native game and a program the user added', () => {
     const limits = limitsWith({ gaming: { programs: [...defaultLimits.gaming.programs, 'MyIndieGame.exe'] } });
     expect(decide(limits, snapshot({ processes: ['bash', 'cs2'] }), freshState()).reasons[0]?.text).toBe('Paused: Counter-Strike 2 is running (cs2)');

@@ -4,6 +4,7 @@ import { forkTransport } from '../worker/fork-transport.ts';
 import { sandboxSpec } from '../worker/sandbox.ts';
 import { WorkerSupervisor, type WorkerEvent } from '../worker/supervisor.ts';
 import type { SpawnWorker } from '../worker/transport.ts';
+import type { WorkerConfig } from '../../shared/worker-protocol.ts';
 import type { Budget } from '../policy/decision.ts';
 import type { Logger } from './log.ts';
 
@@ -23,22 +24,26 @@ export function createWorkerSupervisor(options: {
 }): WorkerSupervisor {
   const { entry, root } = workerLocation();
   const budget = options.budget ?? (() => null);
-  const memoryCapBytes = (): number => {
-    const cap = budget()?.ramCapMiB;
-    return Math.max(MIN_MEMORY_CAP, cap === null || cap === undefined ? Math.floor(totalmem() / 2) : cap * 1024 ** 2);
-  };
   return new WorkerSupervisor({
     spawn: options.spawn ?? forkTransport,
-    spec: () => sandboxSpec({ entry, readPaths: [root], memoryCapBytes: memoryCapBytes() }),
-    config: () => {
-      const current = budget();
-      return {
-        intraOpThreads: current ? Math.max(1, current.threads) : Math.max(1, availableParallelism() - 1),
-        executionProvider: current && !current.gpu.enabled ? 'cpu' : 'auto',
-        maxInputBytes: 64 * 1024 * 1024,
-      };
-    },
+    spec: () => sandboxSpec({ entry, readPaths: [root], memoryCapBytes: workerMemoryCap(budget(), totalmem()) }),
+    config: () => workerConfig(budget(), availableParallelism()),
     onEvent: options.onEvent,
     onStderr: (line) => options.logger.debug(`worker: ${line}`),
   });
+}
+
+/** The worker's address-space cap for a budget: its RAM cap, else half the machine; never under what ONNX Runtime needs. */
+export function workerMemoryCap(budget: Budget | null, machineBytes: number): number {
+  const cap = budget?.ramCapMiB;
+  return Math.max(MIN_MEMORY_CAP, cap === null || cap === undefined ? Math.floor(machineBytes / 2) : cap * 1024 ** 2);
+}
+
+/** The worker's threads and execution provider for a budget (GPU off → CPU only). */
+export function workerConfig(budget: Budget | null, cpus: number): WorkerConfig {
+  return {
+    intraOpThreads: budget ? Math.max(1, budget.threads) : Math.max(1, cpus - 1),
+    executionProvider: budget && !budget.gpu.enabled ? 'cpu' : 'auto',
+    maxInputBytes: 64 * 1024 * 1024,
+  };
 }

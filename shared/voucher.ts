@@ -32,6 +32,11 @@ export interface VoucherDomain {
   verifyingContract: Address;
 }
 
+/** Addresses compare case-insensitively (EIP-55 case is a checksum, not part of the address); a missing one matches nothing. */
+export function sameAddress(a: string | null | undefined, b: string | null | undefined): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+
 export function voucherDomain(chainId: number, escrow: Address): VoucherDomain {
   return { name: VOUCHER_DOMAIN_NAME, version: VOUCHER_DOMAIN_VERSION, chainId, verifyingContract: escrow };
 }

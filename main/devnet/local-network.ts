@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createPublicClient, createWalletClient, getContractAddress, isAddressEqual, parseEther, type LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
@@ -9,6 +7,7 @@ import { escrowAbi, testTokenAbi } from '../../shared/contracts.ts';
 import { addressSchema, type Address, type Hex } from '../../shared/voucher.ts';
 import { setNativeBalance, startEmbeddedChain, type EmbeddedChain } from './chain.ts';
 import { contractBytecode } from './deploy.ts';
+import { writeFileAtomic } from '../wallet/atomic-file.ts';
 
 /** The local network's payment side: its chain, escrow, token and payer. */
 export interface LocalPayments {
@@ -72,7 +71,7 @@ export async function startLocalPayments(options: { dataDir: string }): Promise<
       keys = (await client.getBlockNumber()) === 0n ? await newKeys(dir) : (loadKeys(dir) ?? fail(`${join(dir, KEYS_FILE)} is missing, but ${join(dir, JOURNAL_FILE)} has blocks. Move ${dir} aside to start a new local network.`));
       contracts = await setUp(chain, keys);
       // Last: the deployment and the deposit are in the journal by now (each send returns once it is on disk).
-      await writeFileAtomic(join(dir, CONTRACTS_FILE), JSON.stringify({ chainId: chain.chainId, ...contracts }));
+      await writeFileAtomic(join(dir, CONTRACTS_FILE), JSON.stringify({ chainId: chain.chainId, ...contracts }), { replace: true });
     }
     return {
       chain,
@@ -129,7 +128,7 @@ function loadKeys(dir: string): Keys | undefined {
 async function newKeys(dir: string): Promise<Keys> {
   const keys = { deployer: generatePrivateKey(), payer: generatePrivateKey() };
   // On disk before anything they sign can be in the journal.
-  await writeFileAtomic(join(dir, KEYS_FILE), JSON.stringify(keys));
+  await writeFileAtomic(join(dir, KEYS_FILE), JSON.stringify(keys), { replace: true });
   return { deployer: privateKeyToAccount(keys.deployer), payer: privateKeyToAccount(keys.payer) };
 }
 
@@ -194,25 +193,4 @@ async function setUp(chain: EmbeddedChain, { deployer, payer }: Keys): Promise<{
     await mined('the payer\'s deposit', await payerWallet.writeContract({ address: escrow, abi: escrowAbi, functionName: 'deposit', args: [PAYER_DEPOSIT], nonce: 1 }));
   }
   return { escrow, token };
-}
-
-/** The whole file or nothing (temporary file, fsync, rename, folder fsync): a kill never leaves half a JSON file. */
-async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(data, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } finally {
-    await unlink(temp).catch(() => undefined);
-  }
-  // Windows cannot open a folder; NTFS journals the rename itself.
-  const folder = await open(dirname(file), 'r').catch(() => undefined);
-  await folder?.sync().catch(() => undefined);
-  await folder?.close();
 }

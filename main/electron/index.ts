@@ -61,7 +61,7 @@ if (!app.requestSingleInstanceLock()) {
       bindContractToIpc(createDispatch(nodeHandlers(node), logger), node, () => window);
       showWindow();
       app.on('activate', showWindow);
-      started.attachSignals(electronSignalSource(() => [process.pid, ...(started.worker?.status().pid ? [started.worker.status().pid as number] : [])]));
+      started.attachSignals(electronSignalSource(() => started.ownPids()));
       tray = createTray(started, join(appRoot(), 'resources', 'icon.png'), showWindow);
       void disableCoreDumps((message) => logger.warn(message));
       void started.startPayments();

@@ -57,7 +57,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
   // The contribution limits' eyes: what Linux offers (processes, power, temperatures, GPU users, the desktop session).
   // Elsewhere headless mode knows the clock only, and the limits it cannot check say so.
   if (process.platform === 'linux') {
-    node.attachSignals(createLinuxSignalSource({ ownPids: () => [process.pid, ...(node.worker?.status().pid ? [node.worker.status().pid as number] : [])] }));
+    node.attachSignals(createLinuxSignalSource({ ownPids: () => node.ownPids() }));
   }
   // In the background: the UI is served at once and shows the wallet connecting.
   void disableCoreDumps((message) => logger.warn(message));

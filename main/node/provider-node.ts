@@ -202,6 +202,12 @@ export class ProviderNode {
     return limits;
   }
 
+  /** Hearth's own processes (this one and the worker): never a game or "another program using the GPU". */
+  ownPids(): number[] {
+    const worker = this.#worker?.status().pid;
+    return worker === undefined ? [process.pid] : [process.pid, worker];
+  }
+
   /** The budget the worker runs within (read at each worker start). */
   budget(): PolicyDecision['budget'] {
     if (!this.#decision) this.#evaluate();
@@ -385,7 +391,7 @@ export class ProviderNode {
     const decision = decide(this.#limits, { ...this.#signals, now }, {
       manualPause: this.#manualPause,
       usage: this.#usage,
-      ownPids: [process.pid, ...(this.#worker?.status().pid ? [this.#worker.status().pid as number] : [])],
+      ownPids: this.ownPids(),
       memory: this.#memory,
     });
     this.#memory = decision.memory;

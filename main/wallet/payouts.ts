@@ -11,6 +11,7 @@ import {
 } from 'viem';
 import type { ChainTx } from '../../shared/chain-tx.ts';
 import { escrowAbi } from '../../shared/contracts.ts';
+import { sameAddress } from '../../shared/voucher.ts';
 import type { WithdrawalQuote } from '../../shared/wallet.ts';
 import { estimateL1Fee } from 'viem/op-stack';
 import type { TransactionSender } from './transactions.ts';
@@ -156,13 +157,15 @@ export class Payouts {
     const gas = await this.#estimate(() =>
       this.#client.estimateContractGas({ account: account.address, address: terms.escrow, abi: escrowAbi, functionName: 'claim', args }),
     );
-    await this.#assertGas(account.address, gas, 0n);
+    const fees = await this.#assertGas(account.address, gas, 0n);
     return this.#sender.send(account, {
       kind: 'claim',
       to: terms.escrow,
       data: encodeFunctionData({ abi: escrowAbi, functionName: 'claim', args }),
       amount: payable,
       gas,
+      // Signed with the fees the gas money was checked against (not a second, possibly higher, estimate).
+      fees,
       detail: {
         escrow: terms.escrow,
         payer: terms.payer,
@@ -189,11 +192,11 @@ export class Payouts {
   ): Promise<WithdrawalQuote & { data: `0x${string}` | undefined; value: bigint; target: Address; maxPriorityFeePerGas: bigint }> {
     if (BigInt(request.to) === 0n) throw new PayoutError('bad_recipient', 'the zero address burns what is sent to it: give the address of a wallet of yours');
     for (const contract of [request.token, ...this.#protected]) {
-      if (contract && contract.toLowerCase() === request.to.toLowerCase()) {
+      if (sameAddress(contract, request.to)) {
         throw new PayoutError('bad_recipient', `${request.to} is a contract of the payment system (the token or the escrow), not a wallet: what is sent there is lost`);
       }
     }
-    if (request.to.toLowerCase() === from.toLowerCase()) throw new PayoutError('bad_recipient', 'that is this wallet itself');
+    if (sameAddress(request.to, from)) throw new PayoutError('bad_recipient', 'that is this wallet itself');
     const { native, token } = await this.balances(from, request.token);
     const { maxFeePerGas, maxPriorityFeePerGas } = await this.#sender.fees();
     if (request.asset === 'token') {
@@ -244,12 +247,14 @@ export class Payouts {
     return estimateL1Fee(this.#client, { account: from, to, data, value, chain: this.#client.chain, gasPriceOracleAddress: OP_GAS_PRICE_ORACLE });
   }
 
-  async #assertGas(address: Address, gas: bigint, value: bigint): Promise<void> {
-    const [balance, { maxFeePerGas }] = await Promise.all([this.#client.getBalance({ address }), this.#sender.fees()]);
-    const need = gas * maxFeePerGas + value;
+  /** Checks the wallet can pay the fee; returns the fees it checked, for signing. */
+  async #assertGas(address: Address, gas: bigint, value: bigint): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+    const [balance, fees] = await Promise.all([this.#client.getBalance({ address }), this.#sender.fees()]);
+    const need = gas * fees.maxFeePerGas + value;
     if (need > balance) {
       throw new PayoutError('insufficient_gas', `the transaction fee can be up to ${need} base units of the native coin; the wallet holds ${balance}`);
     }
+    return fees;
   }
 
   /** Runs an estimate; a revert becomes a PayoutError naming the contract's reason. */
@@ -268,8 +273,4 @@ export class Payouts {
       throw error;
     }
   }
-}
-
-function sameAddress(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }

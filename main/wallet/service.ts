@@ -100,8 +100,9 @@ export class WalletService {
     this.#now = options.now ?? Date.now;
     this.#pollMs = options.pollMs ?? 2_000;
     this.keys.onChange(() => {
-      this.#onStatus(this.status());
-      if (this.status().state === 'unlocked') this.#kick();
+      const status = this.status();
+      this.#onStatus(status);
+      if (status.state === 'unlocked') this.#kick();
     });
   }
 
@@ -318,7 +319,9 @@ export class WalletService {
    */
   async #autoClaimPass(payouts: Payouts, network: PaymentNetwork): Promise<void> {
     const terms = network.terms;
-    const provider = this.status().address;
+    // One read of the key file per pass (a locked wallet's status reads it from disk).
+    const status = this.status();
+    const provider = status.address;
     if (!terms || !provider || !payouts.highestVoucher(terms, provider) || payouts.openClaim(terms)) return this.#setAttention(null);
     const { owed, payable, position } = await payouts.claimable(terms, provider);
     if (payable === 0n) return this.#setAttention(null);
@@ -332,7 +335,7 @@ export class WalletService {
     const settings = this.#autoClaim();
     const byThreshold = settings.autoClaim && owed >= settings.autoClaimThreshold;
     if (!leaving && !byThreshold) return this.#setAttention(null);
-    if (this.status().state !== 'unlocked') {
+    if (status.state !== 'unlocked') {
       return this.#setAttention(
         withdrawal
           ? `The payer announced a withdrawal from escrow (ready ${new Date(withdrawal.readyAt).toUTCString()}): unlock the wallet so Hearth can claim the ${this.#amount(owed)} still owed first.`

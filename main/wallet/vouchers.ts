@@ -1,7 +1,7 @@
 import { keccak_256 } from '@noble/hashes/sha3';
 import * as secp256k1 from 'tiny-secp256k1';
 import { z } from 'zod';
-import { VOUCHER_DOMAIN_NAME, VOUCHER_DOMAIN_VERSION, voucherSchema, type Address, type Voucher } from '../../shared/voucher.ts';
+import { sameAddress, VOUCHER_DOMAIN_NAME, VOUCHER_DOMAIN_VERSION, voucherSchema, type Address, type Voucher } from '../../shared/voucher.ts';
 
 /**
  * Off-chain voucher verification: everything the escrow contract would check
@@ -115,7 +115,6 @@ export function recoverSigner(digest: Uint8Array, signature: `0x${string}`): Add
   return `0x${Buffer.from(keccak(publicKey.subarray(1)).subarray(12)).toString('hex')}`;
 }
 
-const sameAddress = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /**
  * Verifies vouchers from one payer to this provider at one escrow. `verify`

@@ -16,9 +16,7 @@ export function shortHex(hex: string, lead = 6, tail = 4): string {
   return hex.length <= lead + tail + 1 ? hex : `${hex.slice(0, lead)}…${hex.slice(-tail)}`;
 }
 
-export function sameAddress(a: string | null | undefined, b: string | null | undefined): boolean {
-  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
-}
+export { sameAddress } from '../../shared/voucher.ts';
 
 /** An explorer link, only for an https explorer the node named (never a URL built from anything else). */
 export function explorerLink(explorerUrl: string | null | undefined, kind: 'tx' | 'address', value: string): string | undefined {

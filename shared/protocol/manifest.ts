@@ -10,7 +10,7 @@
  * whether this node speaks it is `supportsManifest`'s question.
  */
 import { z } from 'zod';
-import { addressSchema } from '../voucher.ts';
+import { addressSchema, sameAddress } from '../voucher.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
 export const MANIFEST_PATH = '/.well-known/hearth-network.json';
@@ -67,7 +67,6 @@ export function supportsManifest(manifest: NetworkManifest): boolean {
   return manifest.protocolVersion === PROTOCOL_VERSION;
 }
 
-const sameAddress = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** Whether a `hello`'s summary describes the same network as the manifest (addresses compared case-insensitively). */
 export function summaryMatchesManifest(summary: NetworkSummary, manifest: NetworkManifest): boolean {

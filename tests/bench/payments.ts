@@ -16,10 +16,8 @@ import { VoucherVerifier } from '../../main/wallet/vouchers.ts';
 import { testTokenAbi } from '../../shared/contracts.ts';
 import { voucherDomain, voucherTypes } from '../../shared/voucher.ts';
 import { paymentsFixture, UNIT } from '../helpers/payments.ts';
+import { percentile } from './stats.ts';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 export async function benchPayments(dir: string, print: (line: string) => void): Promise<string[]> {
   const results: string[] = [];
@@ -92,8 +90,6 @@ export async function benchPayments(dir: string, print: (line: string) => void):
       claims.push(performance.now() - t0);
     }
     store.close();
-    bare.sort((a, b) => a - b);
-    claims.sort((a, b) => a - b);
     print(`  ${'baseline: viem ERC-20 transfer to receipt'.padEnd(58)} p50 ${percentile(bare, 50).toFixed(1)} ms, p95 ${percentile(bare, 95).toFixed(1)} ms`);
     print(`  ${'hearth: claim (checks, estimate, sign, record, send) to confirmed'.padEnd(58)} p50 ${percentile(claims, 50).toFixed(1)} ms, p95 ${percentile(claims, 95).toFixed(1)} ms`);
     results.push(

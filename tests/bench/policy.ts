@@ -14,10 +14,8 @@ import { silentLogger } from '../../main/node/log.ts';
 import { endGame, fakeMachine, measureGamePause, skippableClock } from '../helpers/game-pause.ts';
 import { benchDetection } from '../main/policy/detect.bench-helper.ts';
 import { benchSignals } from '../main/policy/sources/linux.bench-helper.ts';
+import { percentile } from './stats.ts';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 export async function benchPolicy(print: (line: string) => void): Promise<string[]> {
   const results: string[] = [];
@@ -41,8 +39,6 @@ export async function benchPolicy(print: (line: string) => void): Promise<string
     node.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  fromStart.sort((a, b) => a - b);
-  fromObserved.sort((a, b) => a - b);
   print(`  game starts → worker released (detection incl.):  p50 ${percentile(fromStart, 50).toFixed(0)} ms, p95 ${percentile(fromStart, 95).toFixed(0)} ms`);
   print(`  signal observed → worker released:               p50 ${percentile(fromObserved, 50).toFixed(0)} ms, p95 ${percentile(fromObserved, 95).toFixed(0)} ms`);
   results.push(

@@ -12,12 +12,9 @@ import { decodeOcrBundle } from '../../shared/ocr-bundle.ts';
 import { join } from 'node:path';
 import { mlpModel, scaleModel, seededWeights, spinModel } from '../../shared/onnx/zoo.ts';
 import type { WireTensor } from '../../shared/worker-protocol.ts';
+import { percentile } from './stats.ts';
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 const rssMb = (pid: number | undefined): number => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) / 1024;

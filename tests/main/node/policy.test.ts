@@ -5,6 +5,7 @@ import type { OsSignalsSnapshot, SignalSource } from '../../../main/policy/signa
 import { defaultLimits, type Limits } from '../../../shared/limits.ts';
 import type { PolicyStatus } from '../../../shared/policy.ts';
 import { tempDir } from '../../helpers/temp.ts';
+import { until } from '../../helpers/worker.ts';
 
 /** A machine whose processes the test decides. */
 function fakeMachine(): { source: SignalSource; processes: string[]; changed: () => void } {
@@ -24,13 +25,6 @@ function fakeMachine(): { source: SignalSource; processes: string[]; changed: ()
   return state;
 }
 
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('the node follows its contribution limits', () => {
   let node: ProviderNode | undefined;

@@ -3,7 +3,10 @@
  * `{ name: 'Hearth Network', version: '1', chainId }` (no verifyingContract:
  * they are off-chain; vouchers have their own domain, shared/voucher.ts).
  *
- * - Login: the node proves it holds its wallet key, for one nonce, to one coordinator.
+ * - Login: the node proves it holds its node key (a hot key that signs logins
+ *   and results and holds no money), for one nonce, to one coordinator, and
+ *   names the address its vouchers are made out to (`payee`: the wallet's
+ *   address; the zero address while it has no wallet).
  * - Offer: the payer's key vouches for a job: model (by sha256), inputs (by
  *   `hashInputs`), price, deadline. The model id and URL are not signed: the
  *   sha256 is what the node checks the download against.
@@ -32,6 +35,7 @@ export function networkDomain(chainId: number): NetworkDomain {
 export const loginTypes = {
   Login: [
     { name: 'node', type: 'address' },
+    { name: 'payee', type: 'address' },
     { name: 'nonce', type: 'string' },
     { name: 'issuedAt', type: 'uint64' },
     { name: 'coordinator', type: 'string' },
@@ -79,9 +83,14 @@ export function hashOutputs(outputs: JobOutputs): Hex {
 
 // ---- Login --------------------------------------------------------------------
 
+/** The payee of a node without a wallet: it earns credit, but no voucher can be made out yet. */
+export const NO_PAYEE: Address = '0x0000000000000000000000000000000000000000';
+
 export interface LoginFields {
-  /** The node's wallet address. */
+  /** The node key's address (who signs logins and results). */
   node: Address;
+  /** Where its vouchers are made out to: the wallet's address, or NO_PAYEE. */
+  payee: Address;
   /** The nonce from the coordinator's `hello`. */
   nonce: string;
   issuedAt: number;
@@ -94,7 +103,7 @@ export function loginTypedData(chainId: number, login: LoginFields) {
     domain: networkDomain(chainId),
     types: loginTypes,
     primaryType: 'Login',
-    message: { node: login.node, nonce: login.nonce, issuedAt: BigInt(login.issuedAt), coordinator: login.coordinator },
+    message: { node: login.node, payee: login.payee, nonce: login.nonce, issuedAt: BigInt(login.issuedAt), coordinator: login.coordinator },
   } as const;
 }
 
@@ -149,7 +158,7 @@ export function recoverOfferSigner(chainId: number, offer: OfferFields & { signa
 
 export interface JobResultFields {
   jobId: Hex;
-  /** The node's address (the one it logged in with). */
+  /** The payee the node logged in with (NO_PAYEE while it has no wallet); signed by the node key. */
   payee: Address;
   resultHash: Hex;
   /** The offer's price. */

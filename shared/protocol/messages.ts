@@ -102,6 +102,8 @@ export const coordinatorErrorCodes = [
   'not_logged_in',
   'bad_login',
   'unknown_job',
+  /** A result or failure for a job whose deadline (plus grace) has passed: it is not paid. */
+  'job_expired',
   'bad_result',
   'rate_limited',
   'shutting_down',
@@ -121,7 +123,11 @@ export const coordinatorMessageSchema = z.discriminatedUnion('type', [
   message('offer', { offer: offerSchema }),
   message('voucher', {
     voucher: voucherSchema,
-    /** The jobs this voucher pays for the first time (empty when re-sent on reconnect). */
+    /**
+     * The jobs this voucher pays that the node has not yet acknowledged as
+     * paid (the coordinator re-sends the latest voucher at login with the
+     * jobs of every voucher the node never acked; empty when it acked them all).
+     */
     jobIds: unique(bytes32Schema, MAX_VOUCHER_JOBS),
   }),
   message('heartbeat', { at: epochMsSchema }),
@@ -166,7 +172,10 @@ const mebibytes = z.number().int().nonnegative().max(2 ** 30);
 
 export const nodeMessageSchema = z.discriminatedUnion('type', [
   message('login', {
+    /** The node key's address: who signs the login and every result. */
     address: addressSchema,
+    /** The wallet address vouchers are made out to; null while the node has no wallet (it earns credit until it names one). */
+    payee: addressSchema.nullable(),
     /** The `hello`'s nonce, echoed. */
     nonce: nonceSchema,
     issuedAt: epochMsSchema,

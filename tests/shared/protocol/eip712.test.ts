@@ -40,7 +40,8 @@ const unsignedOffer: Omit<Offer, 'signature'> = {
   payer: payer.address,
 };
 
-const login: LoginFields = { node: node.address, nonce: 'nonce-0123456789abcdef', issuedAt: 1_700_000_000_000, coordinator: 'ws://127.0.0.1:7071/' };
+const PAYEE = '0x00000000000000000000000000000000000000aa' as const;
+const login: LoginFields = { node: node.address, payee: PAYEE, nonce: 'nonce-0123456789abcdef', issuedAt: 1_700_000_000_000, coordinator: 'ws://127.0.0.1:7071/' };
 
 const embeddingOutputs: JobOutputs = {
   task: 'embedding',
@@ -57,7 +58,7 @@ function ethersHash(types: Record<string, readonly { name: string; type: string 
 
 describe('typed data', () => {
   it('has the type strings of the protocol spec', () => {
-    expect(TypedDataEncoder.from({ Login: [...loginTypes.Login] }).encodeType('Login')).toBe('Login(address node,string nonce,uint64 issuedAt,string coordinator)');
+    expect(TypedDataEncoder.from({ Login: [...loginTypes.Login] }).encodeType('Login')).toBe('Login(address node,address payee,string nonce,uint64 issuedAt,string coordinator)');
     expect(TypedDataEncoder.from({ Offer: [...offerTypes.Offer] }).encodeType('Offer')).toBe(
       'Offer(bytes32 jobId,string task,bytes32 modelSha256,bytes32 inputsHash,uint256 price,uint64 deadlineAt,address payer)',
     );
@@ -123,6 +124,8 @@ describe('signatures recover to the signer', () => {
     expect(await recoverLoginSigner(CHAIN, login, signature)).toBe(node.address);
     expect(await recoverLoginSigner(CHAIN, { ...login, nonce: 'nonce-other-0123456789' }, signature)).not.toBe(node.address);
     expect(await recoverLoginSigner(CHAIN, { ...login, coordinator: 'wss://evil.example/' }, signature)).not.toBe(node.address);
+    // The payee is signed: a coordinator (or anyone between) cannot redirect the node's vouchers.
+    expect(await recoverLoginSigner(CHAIN, { ...login, payee: '0x00000000000000000000000000000000000000bb' }, signature)).not.toBe(node.address);
     const { node: address, ...rest } = login;
     expect(parseNodeMessage({ v: 1, type: 'login', id: 'l', address, ...rest, signature }).ok).toBe(true);
     expect(parseNodeMessage({ v: 1, type: 'login', id: 'l', address, ...login, signature }).ok).toBe(false);

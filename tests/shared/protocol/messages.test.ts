@@ -74,7 +74,7 @@ const coordinatorMessages: CoordinatorMessage[] = [
 ];
 
 const nodeMessages: NodeMessage[] = [
-  { ...env, type: 'login', address: ADDRESS_B, nonce: 'n0nce-0123456789abcdef', issuedAt: 1_700_000_000_000, coordinator: 'wss://coord.example/ws', signature: SIG },
+  { ...env, type: 'login', address: ADDRESS_B, payee: null, nonce: 'n0nce-0123456789abcdef', issuedAt: 1_700_000_000_000, coordinator: 'wss://coord.example/ws', signature: SIG },
   {
     ...env,
     type: 'capabilities',

@@ -110,12 +110,13 @@ export default tseslint.config(
     }),
   },
   {
-    // The embedded local network: shared/, the wallet, the chain (Hardhat) — not the node that runs it.
+    // The embedded local network: shared/, the wallet, the chain (Hardhat), the coordinator's own ledger
+    // (main/store/ledger.ts) — not the node that runs it.
     // (worker/entry.ts is reachable for appRoot(), to find the contract artifacts.)
     files: ['main/devnet/**'],
     rules: restrict({
       modules: ['electron', 'better-sqlite3', 'onnxruntime-node'],
-      patterns: ['node', 'headless', 'electron', 'launch', 'policy', 'inference', 'store']
+      patterns: ['node', 'headless', 'electron', 'launch', 'policy', 'inference', 'network']
         .flatMap((folder) => [`**/main/${folder}/**`, `../${folder}/*`, `../../${folder}/*`])
         .concat(['**/renderer/**', '**/preload/**']),
     }),

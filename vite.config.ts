@@ -44,6 +44,7 @@ const main: UserConfig = {
         headless: resolve(root, 'main/headless/index.ts'),
         launch: resolve(root, 'main/launch/index.ts'),
         worker: resolve(root, 'main/inference/worker.ts'),
+        coordinator: resolve(root, 'main/devnet/coordinator/main.ts'),
       },
       external: nodeExternals,
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

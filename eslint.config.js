@@ -122,6 +122,17 @@ export default tseslint.config(
     }),
   },
   {
+    // The network client: the wire protocol (shared/), the wallet's signer and verifier, its records (main/store),
+    // the model cache and the worker it runs jobs on — not the node that composes it, nor the local network.
+    files: ['main/network/**'],
+    rules: restrict({
+      modules: ['electron', 'better-sqlite3', 'onnxruntime-node', 'hardhat'],
+      patterns: ['node', 'headless', 'electron', 'launch', 'devnet', 'policy', 'inference']
+        .flatMap((folder) => [`**/main/${folder}/**`, `../${folder}/*`, `../../${folder}/*`])
+        .concat(['**/renderer/**', '**/preload/**']),
+    }),
+  },
+  {
     // The policy engine: pure decisions over shared/ types and its own OS-signal interfaces.
     files: ['main/policy/**'],
     rules: restrict({

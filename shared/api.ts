@@ -15,6 +15,8 @@ import { settingsPatchSchema, settingsSchema } from './settings.ts';
 import { workerStatusSchema } from './worker.ts';
 import { limitsSchema } from './limits.ts';
 import { policyStatusSchema } from './policy.ts';
+import { jobSchema, jobsListInputSchema, jobsSummarySchema } from './jobs.ts';
+import { networkStatusSchema } from './network.ts';
 import {
   balancesSchema,
   chainTxSchema,
@@ -38,6 +40,11 @@ export const methods = {
   /** The whole limits object: validated as one (overlapping windows, duplicate programs…); nothing is saved on any problem. */
   'limits.update': { input: limitsSchema, output: limitsSchema },
   'policy.status': { input: noInput, output: policyStatusSchema },
+  'network.status': { input: noInput, output: networkStatusSchema },
+  /** Accepts the payer (chain, escrow, token) the network now announces, after it changed from the pinned one. */
+  'network.acceptPayer': { input: noInput, output: networkStatusSchema },
+  'jobs.list': { input: jobsListInputSchema, output: z.array(jobSchema) },
+  'jobs.summary': { input: noInput, output: jobsSummarySchema },
   'wallet.status': { input: noInput, output: walletStatusSchema },
   'wallet.create': { input: walletInputs.create, output: walletStatusSchema },
   'wallet.importPhrase': { input: walletInputs.importPhrase, output: walletStatusSchema },
@@ -61,6 +68,9 @@ export const events = {
   'worker.statusChanged': workerStatusSchema,
   'limits.changed': limitsSchema,
   'policy.changed': policyStatusSchema,
+  'network.changed': networkStatusSchema,
+  /** Jobs changed (accepted, finished, paid): at most a few times a second, re-read with jobs.list / jobs.summary. */
+  'jobs.changed': z.object({ at: z.number().int() }),
   'wallet.changed': walletStatusSchema,
   'wallet.transactionChanged': chainTxSchema,
   /** A voucher was stored: earnings changed. */

@@ -31,3 +31,29 @@ export const jobSchema = z.object({
   voucherId: z.number().int().nullable(),
 });
 export type Job = z.output<typeof jobSchema>;
+
+export const jobsListInputSchema = z
+  .object({
+    limit: z.number().int().min(1).max(200).default(50),
+    /** Jobs accepted before this moment (ms since the epoch): the next page. */
+    before: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .optional();
+
+/** What the Overview shows: counts and money from the store, exact. */
+export const jobsSummarySchema = z.object({
+  /** Results the network accepted or has yet to answer, and paid ones. */
+  completed: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** Accepted or running now. */
+  active: z.number().int().nonnegative(),
+  /** Price of every completed job (succeeded + paid), base units. */
+  earned: baseUnits,
+  /** The part of `earned` covered by stored vouchers. */
+  vouchered: baseUnits,
+  lastCompletedAt: z.number().int().nullable(),
+  /** The last hour: jobs completed and what they earned. */
+  lastHour: z.object({ completed: z.number().int().nonnegative(), earned: baseUnits }),
+});
+export type JobsSummary = z.output<typeof jobsSummarySchema>;

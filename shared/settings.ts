@@ -32,6 +32,16 @@ export const settingsSchema = z.object({
     .max(2048)
     .nullable(),
   customChainId: z.number().int().positive().max(2 ** 53 - 1).nullable(),
+  /**
+   * The network to work for: its http(s) URL (where /.well-known/hearth-network.json is served), or null for the
+   * embedded local network on this machine.
+   */
+  networkUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2048)
+    .nullable(),
+  /** Jobs per second the embedded local network's demo workload sends. */
+  localJobRate: z.number().min(0.1, 'must be at least 0.1 jobs per second').max(100, 'must be at most 100 jobs per second'),
   /** Claim by itself once the unclaimed amount reaches `autoClaimThreshold` (base units of the payment token). */
   autoClaim: z.boolean(),
   autoClaimThreshold: z
@@ -49,6 +59,9 @@ export const defaultSettings: Settings = {
   chain: 'local',
   rpcUrl: null,
   customChainId: null,
+  networkUrl: null,
+  // About what one CPU core keeps up with for the default mix, so a fresh node is busy without being swamped.
+  localJobRate: 2,
   autoClaim: true,
   // 5 units of a 6-decimal token (USDC-like): small enough to get paid often, large enough that gas stays a small share.
   autoClaimThreshold: '5000000',

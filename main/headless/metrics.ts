@@ -36,5 +36,41 @@ export function createMetrics(node: ProviderNode): Registry {
       this.inc(node.store.workerEvents.count('restarting'));
     },
   });
+  for (const metric of node.networkCounters.metrics()) registry.registerMetric(metric);
+  new Counter({
+    name: 'hearth_earned_base_units_total',
+    help: 'Exact price of every job this node completed (results the network took), in base units of the payment token (kept in SQLite).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(toMetricNumber(node.store.jobs.earned()));
+    },
+  });
+  new Gauge({
+    name: 'hearth_vouchers_cumulative_base_units',
+    help: 'What the stored vouchers are worth: the highest cumulative voucher of each payer, summed, in base units.',
+    registers: [registry],
+    collect() {
+      this.set(toMetricNumber(node.store.jobSummary.voucherTotal()));
+    },
+  });
+  new Counter({
+    name: 'hearth_claimed_base_units_total',
+    help: 'Base units claimed from escrows by confirmed claim transactions (kept in SQLite).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(toMetricNumber(node.store.chainTxs.confirmedTotal('claim')));
+    },
+  });
   return registry;
+}
+
+/**
+ * Prometheus values are float64: exact up to 2^53 base units (9 billion units
+ * of a 6-decimal token); beyond that they are rounded, as every Prometheus
+ * client must. The app itself never leaves bigint.
+ */
+function toMetricNumber(value: bigint): number {
+  return Number(value);
 }

@@ -61,7 +61,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
   }
   // In the background: the UI is served at once and shows the wallet connecting.
   void disableCoreDumps((message) => logger.warn(message));
-  void node.startPayments();
+  // The wallet's chain, then the network (by default the embedded local network, whose demo jobs start at once).
+  void node.startNetwork();
   let closing: Promise<void> | undefined;
   return {
     node,
@@ -71,7 +72,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<RunningHead
     tokenCreated,
     tokenFile: join(options.dataDir, TOKEN_FILE),
     close() {
-      closing ??= server.close().finally(() => node.close());
+      closing ??= server.close().then(() => node.leaveNetwork()).finally(() => node.close());
       return closing;
     },
   };

@@ -30,6 +30,10 @@ export function nodeHandlers(node: ProviderNode): Handlers {
     'limits.get': () => node.limits(),
     'limits.update': (limits) => node.updateLimits(limits),
     'policy.status': () => node.policyStatus(),
+    'network.status': () => node.networkStatus(),
+    'network.acceptPayer': refusing(() => node.acceptPayerChange()),
+    'jobs.list': (input) => node.store.jobs.recent(input?.limit ?? 50, input?.before),
+    'jobs.summary': () => node.jobsSummary(),
     ...walletHandlers(node),
   };
 }

@@ -2,7 +2,7 @@ import { erc20Abi } from 'viem';
 import { z } from 'zod';
 import type { Settings } from '../../shared/settings.ts';
 import { addressSchema } from '../../shared/voucher.ts';
-import { startLocalPayments } from '../devnet/local-network.ts';
+import { startLocalPayments, type LocalPayments } from '../devnet/local-network.ts';
 import type { NodeStateRepository } from '../store/node-state.ts';
 import { customProfile, localProfile, presetProfile, publicClientFor } from '../wallet/chains.ts';
 import type { PaymentNetwork } from '../wallet/service.ts';
@@ -24,6 +24,8 @@ export interface OpenedPaymentNetwork {
   network: PaymentNetwork;
   /** The local chain's faucet: gas money for the wallet. Absent on real chains. */
   fund?: (address: `0x${string}`) => Promise<void>;
+  /** The embedded chain with its escrow, token and payer: what the embedded local network pays with. Absent on real chains. */
+  local?: LocalPayments;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function openPaymentNetwork(settings: Settings, dataDir: string, no
         token: { symbol: local.tokenSymbol, decimals: local.tokenDecimals },
       },
       fund: (address) => local.fund(address),
+      local,
       close: () => local.close(),
     };
   }

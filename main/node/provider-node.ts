@@ -15,7 +15,13 @@ import { settingsProblems, type Settings, type SettingsPatch } from '../../share
 import { noKeyWrap, type KeyWrap } from '../wallet/key-wrap.ts';
 import { WalletService } from '../wallet/service.ts';
 import { Wallet } from '../wallet/wallet.ts';
-import { openPaymentNetwork, type OpenedPaymentNetwork } from './payments.ts';
+import { openPaymentNetwork, PAYMENT_TERMS_KEY, type OpenedPaymentNetwork } from './payments.ts';
+import { networkTermsSchema, termsOf } from '../network/manifest.ts';
+import { NodeNetwork } from './network.ts';
+import { PromNetworkCounters } from './network-metrics.ts';
+import { loadOrCreateNodeKey } from '../network/node-key.ts';
+import type { NetworkStatus } from '../../shared/network.ts';
+import type { JobsSummary } from '../../shared/jobs.ts';
 import { Store } from '../store/index.ts';
 import type { Decision } from '../store/policy-events.ts';
 import type { WorkerEvent, WorkerSupervisor } from '../worker/supervisor.ts';
@@ -39,6 +45,9 @@ export interface ProviderNodeOptions {
 /** The wallet's key file in the data dir. */
 export const WALLET_FILE = 'wallet.json';
 const CHAIN_SETTINGS = ['chain', 'rpcUrl', 'customChainId'] as const;
+const NETWORK_SETTINGS = ['networkUrl', 'localJobRate'] as const;
+/** `jobs.changed` is pushed at most this often: a busy node finishes many jobs a second. */
+const JOBS_EVENT_MS = 250;
 
 /** Timers stop while the machine sleeps: the clock is compared with the next moment that matters at least this often. */
 const CLOCK_CHECK_MS = 15_000;
@@ -79,6 +88,16 @@ export class ProviderNode {
   readonly wallet: WalletService;
   #payments: OpenedPaymentNetwork | null = null;
   #paymentsStarting: Promise<void> | null = null;
+  readonly #keyWrap: KeyWrap;
+  #network: NodeNetwork | null = null;
+  #networkStarting: Promise<void> | null = null;
+  #networkWanted = false;
+  /** Why there is no network, when starting it failed: shown in the network status. */
+  #networkProblem: string | null = null;
+  #lastPayee: string | null = null;
+  #jobsTimer: NodeJS.Timeout | undefined;
+  /** The network client's counters, exported by /metrics. */
+  readonly networkCounters = new PromNetworkCounters();
 
   private constructor(options: ProviderNodeOptions, store: Store, unlock: () => void) {
     this.dataDir = options.dataDir;
@@ -86,6 +105,7 @@ export class ProviderNode {
     this.#unlock = unlock;
     this.#log = options.logger ?? silentLogger;
     this.#now = options.now ?? Date.now;
+    this.#keyWrap = options.keyWrap ?? noKeyWrap;
     this.#events = new ContractEmitter((error) => this.#log.error('event listener failed', { error }));
     const { settings, problems } = store.settings.read();
     for (const problem of problems) {
@@ -112,6 +132,11 @@ export class ProviderNode {
         if (this.#closed) return;
         this.#events.emit('wallet.changed', status);
         void this.#fundWallet();
+        // A new or imported wallet: the network makes vouchers out to it from now on (credit earned before included).
+        if (status.address !== this.#lastPayee) {
+          this.#lastPayee = status.address;
+          this.#network?.client.payeeChanged();
+        }
       },
       onTransaction: (tx) => {
         if (!this.#closed) this.#events.emit('wallet.transactionChanged', tx);
@@ -256,8 +281,10 @@ export class ProviderNode {
     const problems = settingsProblems({ ...this.#settings, ...patch });
     if (problems.length > 0) throw new ApiError('invalid_input', `invalid settings: ${problems.join('; ')}`, problems);
     const chainChanged = CHAIN_SETTINGS.some((key) => key in patch && patch[key] !== this.#settings[key]);
+    const networkChanged = NETWORK_SETTINGS.some((key) => key in patch && patch[key] !== this.#settings[key]);
     this.#settings = this.store.settings.update(patch, this.#now());
-    if (chainChanged) void this.#restartPayments();
+    if (chainChanged) void this.#restartPayments().then(() => this.#restartNetwork());
+    else if (networkChanged) void this.#restartNetwork();
     this.#events.emit('settings.changed', this.settings());
     if (this.#settings.nodeName !== this.#status.nodeName) {
       this.#status = { ...this.#status, nodeName: this.#settings.nodeName };
@@ -345,6 +372,140 @@ export class ProviderNode {
     await this.startPayments();
   }
 
+  /**
+   * Joins the network the settings name — by default the embedded local
+   * network on this machine — once the wallet's chain is connected, and keeps
+   * it until close. A failure is shown in the network status, never fatal.
+   */
+  startNetwork(): Promise<void> {
+    this.#networkWanted = true;
+    this.#networkStarting ??= this.#openNetwork().finally(() => (this.#networkStarting = null));
+    return this.#networkStarting;
+  }
+
+  async #openNetwork(): Promise<void> {
+    await this.startPayments();
+    if (this.#closed || this.#network || !this.#networkWanted) return;
+    const worker = this.#worker;
+    const payments = this.#payments;
+    try {
+      if (!worker) throw new Error('the node has no inference worker');
+      if (!payments) throw new Error(`the wallet's chain is not connected${this.wallet.status().problem ? `: ${this.wallet.status().problem}` : ''}`);
+      const nodeKey = await loadOrCreateNodeKey({ dataDir: this.dataDir, keyWrap: this.#keyWrap, now: this.#now });
+      this.#lastPayee = this.wallet.status().address;
+      const network = await NodeNetwork.start({
+        dataDir: this.dataDir,
+        store: this.store,
+        settings: this.#settings,
+        limits: () => this.#limits,
+        payments,
+        worker,
+        nodeKey,
+        payee: () => this.wallet.status().address,
+        available: () => (this.#status.state === 'running' ? { state: 'running', reason: null } : { state: 'paused', reason: this.#status.reason.slice(0, 256) }),
+        logger: this.#log,
+        counters: this.networkCounters,
+        onStatus: (status) => {
+          if (this.#closed) return;
+          this.#events.emit('network.changed', status);
+          if (status.state === 'connected' && !status.local) this.#adoptPaymentTerms();
+        },
+        onJobChanged: () => this.#jobsChanged(),
+        onVoucherStored: () => this.wallet.vouchersStored(),
+      });
+      if (this.#closed || !this.#networkWanted) return void (await network.close());
+      this.#network = network;
+      this.#networkProblem = null;
+    } catch (error) {
+      this.#networkProblem = errorMessage(error);
+      this.#log.error(`the network could not start: ${this.#networkProblem}`);
+    }
+    if (!this.#closed) this.#events.emit('network.changed', this.networkStatus());
+  }
+
+  /**
+   * A remote network's manifest names the escrow, token and payer its
+   * vouchers are for: the wallet claims there. Stored per chain (payments.ts),
+   * and the wallet reconnects when they change.
+   */
+  #adoptPaymentTerms(): void {
+    const manifest = this.#network?.client.manifest();
+    if (!manifest) return;
+    const terms = termsOf(manifest);
+    const stored = this.store.nodeState.get(PAYMENT_TERMS_KEY, networkTermsSchema);
+    if (stored && JSON.stringify(stored) === JSON.stringify(terms)) return;
+    this.store.nodeState.set(PAYMENT_TERMS_KEY, terms, this.#now());
+    void this.#restartPayments();
+  }
+
+  async #restartNetwork(): Promise<void> {
+    if (!this.#networkWanted) return;
+    await this.#networkStarting;
+    await this.#stopNetwork();
+    if (!this.#closed) await this.startNetwork();
+  }
+
+  async #stopNetwork(): Promise<void> {
+    const network = this.#network;
+    this.#network = null;
+    await network?.close().catch((error: unknown) => this.#log.warn(`closing the network: ${errorMessage(error)}`));
+  }
+
+  /** The network as the UI shows it; before it starts (or when it could not), why not. */
+  networkStatus(): NetworkStatus {
+    if (this.#network) return this.#network.status();
+    return {
+      state: this.#networkProblem ? 'incompatible' : 'stopped',
+      local: this.#settings.networkUrl === null,
+      networkUrl: this.#settings.networkUrl,
+      coordinatorUrl: null,
+      since: this.#status.since,
+      lastError: this.#networkProblem,
+      nextRetryAt: null,
+      pinned: null,
+      announced: null,
+      payee: this.wallet.status().address,
+      nodeAddress: null,
+      inFlight: 0,
+    };
+  }
+
+  /** The embedded local network, while the node runs it. */
+  get embeddedNetwork(): NodeNetwork['embedded'] {
+    return this.#network?.embedded ?? null;
+  }
+
+  acceptPayerChange(): NetworkStatus {
+    if (!this.#network || this.#network.status().state !== 'payer_changed') {
+      throw new ApiError('refused', 'The network has not announced a new payer: there is nothing to accept.', undefined, 'no_payer_change');
+    }
+    return this.#network.client.acceptPayerChange();
+  }
+
+  jobsSummary(): JobsSummary {
+    return this.store.jobSummary.summary(this.#now());
+  }
+
+  /** Many jobs a second become one event every JOBS_EVENT_MS: the UI re-reads the list and the totals. */
+  #jobsChanged(): void {
+    if (this.#closed || this.#jobsTimer) return;
+    this.#jobsTimer = setTimeout(() => {
+      this.#jobsTimer = undefined;
+      if (!this.#closed) this.#events.emit('jobs.changed', { at: this.#now() });
+    }, JOBS_EVENT_MS);
+    this.#jobsTimer.unref();
+  }
+
+  /**
+   * Leaves the network cleanly — says paused, reports running jobs failed,
+   * closes the socket — before close(). Quitting calls it first.
+   */
+  async leaveNetwork(): Promise<void> {
+    this.#networkWanted = false;
+    await this.#networkStarting;
+    await this.#stopNetwork();
+  }
+
   /** On the local chain the wallet gets gas money from the faucet, so claims work out of the box. */
   async #fundWallet(): Promise<void> {
     const address = this.wallet.status().address;
@@ -358,6 +519,12 @@ export class ProviderNode {
     this.#closed = true;
     this.#clearClockTimer();
     if (this.#signalTimer) clearTimeout(this.#signalTimer);
+    if (this.#jobsTimer) clearTimeout(this.#jobsTimer);
+    // Normally left already (leaveNetwork); if not, stop taking work now — the store closes next.
+    this.#networkWanted = false;
+    void this.#network?.client.stop().catch(() => undefined);
+    void this.#network?.embedded?.close().catch(() => undefined);
+    this.#network = null;
     this.#saveUsage(true);
     this.wallet.close();
     void this.#payments?.close().catch(() => undefined);
@@ -450,6 +617,7 @@ export class ProviderNode {
       since: changed ? now : this.#status.since,
     };
     this.store.policyEvents.record({ at: now, decision: event.decision, source: event.source, reason, budget: event.budget });
+    this.#network?.client.setAvailability();
     if (this.#worker) {
       if (state === 'paused') void this.#worker.pause();
       else if (state === 'running') {

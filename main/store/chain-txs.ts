@@ -33,6 +33,7 @@ export class ChainTxsRepository {
   readonly #update: Statement<Record<string, unknown>>;
   readonly #recent: Statement<[number], ChainTxRow>;
   readonly #highestNonce: Statement<[number, string], { nonce: number | null }>;
+  readonly #confirmedTotal: Statement<[string], { total: string | null }>;
 
   constructor(db: Database) {
     this.#insert = db.prepare(
@@ -51,6 +52,12 @@ export class ChainTxsRepository {
     this.#highestNonce = db.prepare(
       "SELECT max(nonce) AS nonce FROM chain_txs WHERE chain_id = ? AND from_address = ? AND state IN ('signed', 'sent', 'mined')",
     );
+    this.#confirmedTotal = db.prepare("SELECT money_sum(amount) AS total FROM chain_txs WHERE kind = ? AND state = 'confirmed'");
+  }
+
+  /** The exact sum of confirmed transactions of a kind (claims: what the escrow paid out), across chains. */
+  confirmedTotal(kind: ChainTx['kind']): bigint {
+    return parseBaseUnits(this.#confirmedTotal.get(kind)?.total ?? '0');
   }
 
   insertSigned(tx: NewChainTx, now = Date.now()): ChainTx {

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { ChainTxsRepository } from './chain-txs.ts';
 import { openDatabase } from './database.ts';
 import { JobsRepository } from './jobs.ts';
+import { JobSummaryQueries } from './job-summary.ts';
 import { LimitsRepository } from './limits.ts';
 import { NodeStateRepository } from './node-state.ts';
 import { PolicyEventsRepository } from './policy-events.ts';
@@ -19,6 +20,7 @@ export class Store {
   readonly settings: SettingsRepository;
   readonly nodeState: NodeStateRepository;
   readonly jobs: JobsRepository;
+  readonly jobSummary: JobSummaryQueries;
   readonly vouchers: VouchersRepository;
   readonly chainTxs: ChainTxsRepository;
   readonly policyEvents: PolicyEventsRepository;
@@ -31,6 +33,7 @@ export class Store {
     this.settings = new SettingsRepository(db);
     this.nodeState = new NodeStateRepository(db);
     this.jobs = new JobsRepository(db);
+    this.jobSummary = new JobSummaryQueries(db);
     this.vouchers = new VouchersRepository(db);
     this.chainTxs = new ChainTxsRepository(db);
     this.policyEvents = new PolicyEventsRepository(db);

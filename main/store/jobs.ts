@@ -1,6 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Job, JobState, TaskKind } from '../../shared/jobs.ts';
 import { baseUnitsToString, parseBaseUnits } from '../../shared/money.ts';
+import { VouchersRepository, type StoredVoucher, type VoucherChannel } from './vouchers.ts';
+
+type Address = `0x${string}`;
 
 interface JobRow {
   id: string;
@@ -19,53 +22,176 @@ interface JobRow {
   error_code: string | null;
   error_message: string | null;
   voucher_id: number | null;
+  payer: Address | null;
+  offer_id: string | null;
+  reported_at: number | null;
+  duration_ms: number | null;
+}
+
+/** A job with what the network client keeps beside the shared `Job`. */
+export interface StoredJob extends Job {
+  /** Who signed the offer; null for jobs from before the network client. */
+  payer: Address | null;
+  offerId: string | null;
+  /** When the coordinator acknowledged the outcome; null while it is still to be reported. */
+  reportedAt: number | null;
+  durationMs: number | null;
 }
 
 export type NewJob = Pick<Job, 'id' | 'coordinator' | 'task' | 'modelId' | 'modelSha256' | 'price' | 'acceptedAt' | 'deadlineAt'>;
+export type NewOfferedJob = NewJob & { payer: Address; offerId: string | null };
 
-/** Jobs from acceptance to payment. Every state change is one statement, so a kill never leaves half a row. */
+export interface JobSuccess {
+  at: number;
+  resultHash: string;
+  executionProvider: string;
+  durationMs: number;
+  /** The encoded `result` message and its id: kept until the coordinator acknowledges it. */
+  messageId: string;
+  frame: string;
+}
+
+export interface JobFailure {
+  at: number;
+  code: string;
+  message: string;
+}
+
+/** An outcome the coordinator has not acknowledged yet: a result (sent again as stored) or a failure (rebuilt from the row). */
+export interface UnreportedJob {
+  job: StoredJob;
+  result: { messageId: string; frame: string } | null;
+}
+
+export interface VoucherPayment {
+  voucher: StoredVoucher;
+  /** Whether this call stored the voucher (false: the same signature was already stored). */
+  stored: boolean;
+  /** Jobs this voucher moved from succeeded to paid. */
+  paid: string[];
+  /** Jobs already paid by an earlier voucher: nothing to do. */
+  alreadyPaid: string[];
+  /** Jobs the node does not hold as succeeded (unknown, failed, or of another payer): not paid here. */
+  notPayable: string[];
+}
+
+export const INTERRUPTED_MESSAGE = 'the node stopped while the job was running';
+
+/**
+ * Jobs from acceptance to payment. Every state change is one statement or one
+ * transaction, so a kill never leaves half a change: a job is stored before
+ * it is accepted on the wire, its result hash and result message before the
+ * result is sent, and a voucher with the jobs it pays before it is acknowledged.
+ */
 export class JobsRepository {
+  readonly #db: Database;
+  readonly #vouchers: VouchersRepository;
   readonly #insert: Statement<Record<string, unknown>>;
   readonly #get: Statement<[string], JobRow>;
   readonly #recent: Statement<{ limit: number; before: number }, JobRow>;
   readonly #start: Statement<{ id: string; at: number }>;
-  readonly #succeed: Statement<{ id: string; at: number; resultHash: string; ep: string }>;
+  readonly #succeed: Statement<{ id: string; at: number; resultHash: string; ep: string; durationMs: number | null }>;
   readonly #fail: Statement<{ id: string; at: number; code: string; message: string }>;
+  readonly #failUnfinished: Statement<{ id: string; at: number; code: string; message: string }>;
+  readonly #reject: Statement<{ id: string; at: number; code: string; message: string }>;
   readonly #pay: Statement<{ id: string; voucherId: number }>;
+  readonly #payOffered: Statement<{ id: string; voucherId: number; payer: string; at: number }>;
+  readonly #report: Statement<{ id: string; at: number }>;
+  readonly #insertFrame: Statement<{ id: string; messageId: string; frame: string; at: number }>;
+  readonly #deleteFrame: Statement<[string]>;
+  readonly #unfinished: Statement<[], { id: string }>;
+  readonly #interrupt: Statement<{ at: number; message: string }>;
+  readonly #unreported: Statement<[string], JobRow & { message_id: string | null; frame: string | null }>;
   readonly #earned: Statement<[], { total: string }>;
   readonly #count: Statement<[JobState], { n: number }>;
+  readonly #byState: Statement<[], { state: JobState; n: number }>;
+  readonly #failuresByCode: Statement<[], { code: string; n: number }>;
+  readonly #paidByChannel: Statement<[], PaidRow>;
 
   constructor(db: Database) {
+    this.#db = db;
+    this.#vouchers = new VouchersRepository(db);
     this.#insert = db.prepare(
-      `INSERT INTO jobs (id, coordinator, task, model_id, model_sha256, state, price, accepted_at, deadline_at)
-       VALUES (@id, @coordinator, @task, @modelId, @modelSha256, 'accepted', @price, @acceptedAt, @deadlineAt)
+      `INSERT INTO jobs (id, coordinator, task, model_id, model_sha256, state, price, accepted_at, deadline_at, payer, offer_id)
+       VALUES (@id, @coordinator, @task, @modelId, @modelSha256, 'accepted', @price, @acceptedAt, @deadlineAt, @payer, @offerId)
        ON CONFLICT (id) DO NOTHING`,
     );
     this.#get = db.prepare('SELECT * FROM jobs WHERE id = ?');
     this.#recent = db.prepare('SELECT * FROM jobs WHERE accepted_at < @before ORDER BY accepted_at DESC, id DESC LIMIT @limit');
     this.#start = db.prepare("UPDATE jobs SET state = 'running', started_at = @at WHERE id = @id AND state = 'accepted'");
     this.#succeed = db.prepare(
-      "UPDATE jobs SET state = 'succeeded', finished_at = @at, result_hash = @resultHash, execution_provider = @ep WHERE id = @id AND state IN ('accepted', 'running')",
+      `UPDATE jobs SET state = 'succeeded', finished_at = @at, result_hash = @resultHash, execution_provider = @ep, duration_ms = @durationMs
+       WHERE id = @id AND state IN ('accepted', 'running')`,
     );
     this.#fail = db.prepare(
       "UPDATE jobs SET state = 'failed', finished_at = @at, error_code = @code, error_message = @message WHERE id = @id AND state IN ('accepted', 'running', 'succeeded')",
     );
+    this.#failUnfinished = db.prepare(
+      "UPDATE jobs SET state = 'failed', finished_at = @at, error_code = @code, error_message = @message WHERE id = @id AND state IN ('accepted', 'running')",
+    );
+    // A refused result is final: the coordinator has answered, so there is nothing left to report.
+    this.#reject = db.prepare(
+      `UPDATE jobs SET state = 'failed', error_code = @code, error_message = @message, reported_at = coalesce(reported_at, @at)
+       WHERE id = @id AND state = 'succeeded'`,
+    );
     this.#pay = db.prepare("UPDATE jobs SET state = 'paid', voucher_id = @voucherId WHERE id = @id AND state = 'succeeded'");
+    // A voucher naming a job is the coordinator's answer to its result, whether or not the ack arrived.
+    this.#payOffered = db.prepare(
+      `UPDATE jobs SET state = 'paid', voucher_id = @voucherId, reported_at = coalesce(reported_at, @at)
+       WHERE id = @id AND state = 'succeeded' AND payer = @payer COLLATE NOCASE`,
+    );
+    this.#report = db.prepare(
+      "UPDATE jobs SET reported_at = @at WHERE id = @id AND reported_at IS NULL AND state IN ('succeeded', 'failed', 'paid')",
+    );
+    this.#insertFrame = db.prepare(
+      'INSERT INTO result_frames (job_id, message_id, frame, created_at) VALUES (@id, @messageId, @frame, @at) ON CONFLICT (job_id) DO NOTHING',
+    );
+    this.#deleteFrame = db.prepare('DELETE FROM result_frames WHERE job_id = ?');
+    this.#unfinished = db.prepare("SELECT id FROM jobs WHERE state IN ('accepted', 'running') ORDER BY accepted_at, id");
+    this.#interrupt = db.prepare(
+      "UPDATE jobs SET state = 'failed', finished_at = @at, error_code = 'interrupted', error_message = @message WHERE state IN ('accepted', 'running')",
+    );
+    this.#unreported = db.prepare(
+      `SELECT jobs.*, result_frames.message_id AS message_id, result_frames.frame AS frame
+       FROM jobs LEFT JOIN result_frames ON result_frames.job_id = jobs.id
+       WHERE jobs.reported_at IS NULL AND jobs.state IN ('succeeded', 'failed') AND jobs.payer = ?
+       ORDER BY jobs.finished_at, jobs.id`,
+    );
     this.#earned = db.prepare("SELECT money_sum(price) AS total FROM jobs WHERE state IN ('succeeded', 'paid')");
     this.#count = db.prepare('SELECT count(*) AS n FROM jobs WHERE state = ?');
+    this.#byState = db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state');
+    this.#failuresByCode = db.prepare("SELECT error_code AS code, count(*) AS n FROM jobs WHERE state = 'failed' GROUP BY error_code");
+    this.#paidByChannel = db.prepare(
+      `SELECT v.chain_id, v.escrow, v.payer, v.payee, v.token, money_sum(j.price) AS total, count(*) AS n
+       FROM jobs j JOIN vouchers v ON v.id = j.voucher_id
+       WHERE j.state = 'paid'
+       GROUP BY v.chain_id, v.escrow, v.payer, v.payee, v.token`,
+    );
   }
 
   /** Records an accepted job; a repeated offer with the same id changes nothing. Returns whether it was new. */
   insertAccepted(job: NewJob): boolean {
-    return this.#insert.run({ ...job, price: baseUnitsToString(job.price) }).changes === 1;
+    return this.#insert.run({ payer: null, offerId: null, ...job, price: baseUnitsToString(job.price) }).changes === 1;
   }
 
-  get(id: string): Job | undefined {
+  /**
+   * Records an offered job as accepted — before the accept is sent, so a
+   * crash after sending never forgets a job the coordinator counts on. A
+   * repeat of the same id stores nothing and returns the job as it stands.
+   */
+  acceptJob(job: NewOfferedJob): { created: boolean; job: StoredJob } {
+    const created = this.#insert.run({ ...job, price: baseUnitsToString(job.price) }).changes === 1;
+    const stored = this.get(job.id);
+    if (!stored) throw new Error('job insert did not persist');
+    return { created, job: stored };
+  }
+
+  get(id: string): StoredJob | undefined {
     const row = this.#get.get(id);
     return row && toJob(row);
   }
 
-  recent(limit: number, before = Number.MAX_SAFE_INTEGER): Job[] {
+  recent(limit: number, before = Number.MAX_SAFE_INTEGER): StoredJob[] {
     return this.#recent.all({ limit, before }).map(toJob);
   }
 
@@ -74,15 +200,113 @@ export class JobsRepository {
   }
 
   markSucceeded(id: string, at: number, resultHash: string, executionProvider: string): boolean {
-    return this.#succeed.run({ id, at, resultHash, ep: executionProvider }).changes === 1;
+    return this.#succeed.run({ id, at, resultHash, ep: executionProvider, durationMs: null }).changes === 1;
+  }
+
+  /**
+   * The result hash and the result message, in one transaction, before the
+   * result is sent. False (nothing written) unless the job was accepted or running.
+   */
+  succeed(id: string, success: JobSuccess): boolean {
+    return this.#db
+      .transaction(() => {
+        const moved = this.#succeed.run({ id, at: success.at, resultHash: success.resultHash, ep: success.executionProvider, durationMs: success.durationMs }).changes === 1;
+        if (moved) this.#insertFrame.run({ id, messageId: success.messageId, frame: success.frame, at: success.at });
+        return moved;
+      })
+      .immediate();
   }
 
   markFailed(id: string, at: number, code: string, message: string): boolean {
     return this.#fail.run({ id, at, code, message }).changes === 1;
   }
 
+  /** An accepted or running job that produced no result, stored before `failed` is sent. */
+  fail(id: string, failure: JobFailure): boolean {
+    return this.#failUnfinished.run({ id, ...failure }).changes === 1;
+  }
+
+  /** The coordinator refused a result for good (bad_result, job_expired, unknown_job): failed with its code, not earned, nothing left to report. */
+  rejectResult(id: string, failure: JobFailure): boolean {
+    return this.#db
+      .transaction(() => {
+        const moved = this.#reject.run({ id, ...failure }).changes === 1;
+        if (moved) this.#deleteFrame.run(id);
+        return moved;
+      })
+      .immediate();
+  }
+
+  /** The coordinator acknowledged the job's result or failure: its stored result message is no longer needed. */
+  markReported(id: string, at: number): boolean {
+    return this.#db
+      .transaction(() => {
+        const changed = this.#report.run({ id, at }).changes === 1;
+        this.#deleteFrame.run(id);
+        return changed;
+      })
+      .immediate();
+  }
+
   markPaid(id: string, voucherId: number): boolean {
     return this.#pay.run({ id, voucherId }).changes === 1;
+  }
+
+  /**
+   * Stores a verified voucher and marks the jobs it names paid, in one
+   * transaction, before it is acknowledged: after a kill either both happened
+   * or neither did. The same voucher again stores nothing and pays nothing twice.
+   */
+  payWithVoucher(
+    voucher: { cumulativeAmount: bigint; signature: `0x${string}` },
+    channel: VoucherChannel,
+    jobIds: readonly string[],
+    receivedAt: number,
+  ): VoucherPayment {
+    return this.#db
+      .transaction(() => {
+        const before = this.#vouchers.bySignature(voucher.signature);
+        const stored = before ?? this.#vouchers.insert({ ...channel, ...voucher, receivedAt });
+        const result: VoucherPayment = { voucher: stored, stored: before === undefined, paid: [], alreadyPaid: [], notPayable: [] };
+        for (const id of jobIds) {
+          if (this.#payOffered.run({ id, voucherId: stored.id, payer: channel.payer, at: receivedAt }).changes === 1) {
+            this.#deleteFrame.run(id);
+            result.paid.push(id);
+            continue;
+          }
+          const job = this.#get.get(id);
+          if (job?.state === 'paid' && job.voucher_id !== null) result.alreadyPaid.push(id);
+          else result.notPayable.push(id);
+        }
+        return result;
+      })
+      .immediate();
+  }
+
+  /**
+   * At start-up: jobs that were accepted or running when the node stopped
+   * cannot finish any more; they fail as `interrupted`, to be reported.
+   */
+  interruptUnfinished(now: number): string[] {
+    return this.#db
+      .transaction(() => {
+        const ids = this.#unfinished.all().map((row) => row.id);
+        if (ids.length > 0) this.#interrupt.run({ at: now, message: INTERRUPTED_MESSAGE });
+        return ids;
+      })
+      .immediate();
+  }
+
+  /**
+   * Results and failures for `payer`'s network the coordinator has not
+   * acknowledged, oldest first. `payer` as stored: the client stores EIP-55
+   * spellings (an exact match keeps the partial index in use).
+   */
+  unreported(payer: string): UnreportedJob[] {
+    return this.#unreported.all(payer).map((row) => ({
+      job: toJob(row),
+      result: row.state === 'succeeded' && row.message_id !== null && row.frame !== null ? { messageId: row.message_id, frame: row.frame } : null,
+    }));
   }
 
   /** Exact total price of succeeded and paid jobs. */
@@ -93,9 +317,40 @@ export class JobsRepository {
   count(state: JobState): number {
     return this.#count.get(state)?.n ?? 0;
   }
+
+  /** Jobs per state (every state present, zero when none): for metrics. */
+  countByState(): Record<JobState, number> {
+    const counts: Record<JobState, number> = { accepted: 0, running: 0, succeeded: 0, failed: 0, paid: 0 };
+    for (const row of this.#byState.all()) counts[row.state] = row.n;
+    return counts;
+  }
+
+  /** Failed jobs per error code: for metrics. */
+  failuresByCode(): Record<string, number> {
+    return Object.fromEntries(this.#failuresByCode.all().map((row) => [row.code, row.n]));
+  }
+
+  /** Per voucher channel, the exact sum of the prices of the jobs its vouchers paid. */
+  paidByChannel(): { channel: VoucherChannel; total: bigint; jobs: number }[] {
+    return this.#paidByChannel.all().map((row) => ({
+      channel: { chainId: row.chain_id, escrow: row.escrow, payer: row.payer, payee: row.payee, token: row.token },
+      total: parseBaseUnits(row.total),
+      jobs: row.n,
+    }));
+  }
 }
 
-function toJob(row: JobRow): Job {
+interface PaidRow {
+  chain_id: number;
+  escrow: Address;
+  payer: Address;
+  payee: Address;
+  token: Address;
+  total: string;
+  n: number;
+}
+
+function toJob(row: JobRow): StoredJob {
   return {
     id: row.id,
     coordinator: row.coordinator,
@@ -113,5 +368,9 @@ function toJob(row: JobRow): Job {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     voucherId: row.voucher_id,
+    payer: row.payer,
+    offerId: row.offer_id,
+    reportedAt: row.reported_at,
+    durationMs: row.duration_ms,
   };
 }

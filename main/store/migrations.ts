@@ -147,6 +147,38 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'exactly-once job accounting: who offered each job, when its outcome was acknowledged, results kept until then',
+    sql: `
+      -- The payer that signed the offer: results still to report go back to that network only.
+      ALTER TABLE jobs ADD COLUMN payer TEXT CHECK (payer IS NULL OR length(payer) = 42);
+      -- The offer message's id, to match the job with the coordinator's logs.
+      ALTER TABLE jobs ADD COLUMN offer_id TEXT;
+      -- When the coordinator acknowledged the result or failure (or refused it for good); NULL: still to report.
+      ALTER TABLE jobs ADD COLUMN reported_at INTEGER;
+      -- What the worker measured for the run.
+      ALTER TABLE jobs ADD COLUMN duration_ms REAL CHECK (duration_ms IS NULL OR duration_ms >= 0);
+      -- Jobs that ended before this version had no coordinator to tell.
+      UPDATE jobs SET reported_at = coalesce(finished_at, accepted_at) WHERE state IN ('succeeded', 'failed', 'paid');
+      CREATE INDEX jobs_unreported ON jobs (payer, finished_at) WHERE reported_at IS NULL AND state IN ('succeeded', 'failed');
+
+      -- The encoded result message of a succeeded job, written in the same
+      -- transaction as its hash and before it is sent, deleted once the
+      -- coordinator acknowledged it: a result the coordinator never confirmed is
+      -- sent again, byte for byte, after a crash or a lost connection.
+      CREATE TABLE result_frames (
+        job_id     TEXT PRIMARY KEY REFERENCES jobs (id),
+        message_id TEXT NOT NULL,
+        frame      TEXT NOT NULL CHECK (json_valid(frame)),
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- The highest voucher of a channel is read for every voucher that arrives:
+      -- amounts order numerically by (length, text), so this index answers it without a scan.
+      CREATE INDEX vouchers_highest ON vouchers (chain_id, escrow, payer, payee, token, length(cumulative_amount), cumulative_amount);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -41,6 +41,7 @@ export class VouchersRepository {
   readonly #highest: Statement<Record<string, unknown>, VoucherRow>;
   readonly #list: Statement<[number], VoucherRow>;
   readonly #count: Statement<Record<string, unknown>, { n: number }>;
+  readonly #channels: Statement<[], Omit<VoucherRow, 'id' | 'cumulative_amount' | 'signature' | 'received_at'>>;
 
   constructor(db: Database) {
     this.#insert = db.prepare(
@@ -54,6 +55,7 @@ export class VouchersRepository {
        ORDER BY length(cumulative_amount) DESC, cumulative_amount DESC LIMIT 1`,
     );
     this.#list = db.prepare('SELECT * FROM vouchers ORDER BY id DESC LIMIT ?');
+    this.#channels = db.prepare('SELECT DISTINCT chain_id, escrow, payer, payee, token FROM vouchers');
     this.#count = db.prepare(
       'SELECT count(*) AS n FROM vouchers WHERE chain_id = @chainId AND escrow = @escrow AND payer = @payer AND payee = @payee AND token = @token',
     );
@@ -65,6 +67,19 @@ export class VouchersRepository {
     const row = this.#bySignature.get(voucher.signature);
     if (!row) throw new Error('voucher insert did not persist');
     return toVoucher(row);
+  }
+
+  bySignature(signature: string): StoredVoucher | undefined {
+    const row = this.#bySignature.get(signature);
+    return row && toVoucher(row);
+  }
+
+  /** The highest voucher of every channel: what each payer owes in total (for metrics). */
+  highestPerChannel(): StoredVoucher[] {
+    return this.#channels.all().flatMap((row) => {
+      const highest = this.highest({ chainId: row.chain_id, escrow: row.escrow, payer: row.payer, payee: row.payee, token: row.token });
+      return highest ? [highest] : [];
+    });
   }
 
   highest(channel: VoucherChannel): StoredVoucher | undefined {

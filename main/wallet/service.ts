@@ -216,6 +216,13 @@ export class WalletService {
     return { voucher, id: stored.id };
   }
 
+  /** Vouchers were stored by someone else (the network client, in the transaction that pays their jobs): show them, and claim if due. */
+  vouchersStored(): void {
+    if (this.#closed) return;
+    this.#onEarnings();
+    this.#kick();
+  }
+
   async balances(): Promise<Balances> {
     const network = this.#requireChain();
     const payouts = this.#requirePayouts();

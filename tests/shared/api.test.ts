@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ApiError, decodeEvent, encodeEvent, eventNames, isMethodName, methodNames, methods, summariseIssues } from '../../shared/api.ts';
 
 describe('the contract', () => {
-  it('names the node, settings, worker, limits, policy and wallet methods and events', () => {
+  it('names the node, settings, worker, limits, policy, network, jobs and wallet methods and events', () => {
     expect(methodNames.filter((name) => !name.startsWith('wallet.'))).toEqual([
       'node.status',
       'node.pause',
@@ -14,6 +14,10 @@ describe('the contract', () => {
       'limits.get',
       'limits.update',
       'policy.status',
+      'network.status',
+      'network.acceptPayer',
+      'jobs.list',
+      'jobs.summary',
     ]);
     expect(methodNames.filter((name) => name.startsWith('wallet.'))).toHaveLength(14);
     expect(eventNames).toEqual([
@@ -22,6 +26,8 @@ describe('the contract', () => {
       'worker.statusChanged',
       'limits.changed',
       'policy.changed',
+      'network.changed',
+      'jobs.changed',
       'wallet.changed',
       'wallet.transactionChanged',
       'wallet.earningsChanged',

@@ -32,7 +32,7 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['chain_txs', 'jobs', 'limits', 'node_state', 'policy_events', 'settings', 'vouchers', 'worker_events']);
+    expect(tables).toEqual(['chain_txs', 'jobs', 'limits', 'node_state', 'policy_events', 'result_frames', 'settings', 'vouchers', 'worker_events']);
     db.close();
   });
 

@@ -64,7 +64,8 @@ if (!app.requestSingleInstanceLock()) {
       started.attachSignals(electronSignalSource(() => started.ownPids()));
       tray = createTray(started, join(appRoot(), 'resources', 'icon.png'), showWindow);
       void disableCoreDumps((message) => logger.warn(message));
-      void started.startPayments();
+      // The wallet's chain, then the network (by default the embedded local network on this machine).
+      void started.startNetwork();
     })
     .catch((error: unknown) => {
       const message = errorMessage(error);
@@ -76,6 +77,17 @@ if (!app.requestSingleInstanceLock()) {
   // Closing the last window keeps Hearth working in the tray (Open Hearth / Quit there).
   app.on('window-all-closed', () => {
     if (!tray) app.quit();
+  });
+  // Quitting leaves the network first (paused, running jobs reported, socket closed with 1000), for at most 3 s.
+  let left = false;
+  app.on('before-quit', (event) => {
+    if (left || !node) return;
+    event.preventDefault();
+    const leaving = node.leaveNetwork().catch((error: unknown) => logger.warn('leaving the network', { error }));
+    void Promise.race([leaving, new Promise((resolve) => setTimeout(resolve, 3000))]).finally(() => {
+      left = true;
+      app.quit();
+    });
   });
   app.on('will-quit', () => node?.close());
 }

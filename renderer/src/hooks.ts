@@ -1,5 +1,7 @@
 import { createContext, useContext, useEffect, useState } from 'react';
 import type { HearthClient } from './api/client.ts';
+import { coalesce } from './coalesce.ts';
+import { LIVE_JOBS, useNetworkStore } from './stores/network.ts';
 import { useNodeStore } from './stores/node.ts';
 import { usePolicyStore } from './stores/policy.ts';
 import { useWalletStore } from './stores/wallet.ts';
@@ -172,6 +174,59 @@ export function usePolicySync(client: HearthClient): void {
         guard.event('policy');
         store.setPolicy(policy);
       }),
+      client.onConnection((state) => {
+        if (state === 'open') void resync();
+      }),
+    ];
+    void resync();
+    const timer = window.setInterval(() => void resync(), RESYNC_MS);
+    return () => {
+      disposed = true;
+      window.clearInterval(timer);
+      offs.forEach((off) => off());
+    };
+  }, [client]);
+}
+
+/**
+ * The network connection and the jobs: the status folded from
+ * `network.changed`; the summary and the newest jobs re-read on `jobs.changed`
+ * (it says only that something changed). Jobs change several times a second
+ * while earning, so their reads are coalesced: never more than one of each in
+ * flight, and one more after it when events came meanwhile.
+ */
+export function useNetworkSync(client: HearthClient): void {
+  useEffect(() => {
+    const store = useNetworkStore.getState();
+    let disposed = false;
+    const guard = snapshotGuard<'status'>();
+    const report = (what: string, error: unknown): void => {
+      if (!disposed) useNodeStore.getState().setError(`${what} could not be read: ${errorMessage(error)}`);
+    };
+    const refreshJobs = coalesce(async () => {
+      const [summary, recent] = await Promise.allSettled([client.call('jobs.summary'), client.call('jobs.list', { limit: LIVE_JOBS })]);
+      if (disposed) return;
+      if (summary.status === 'fulfilled') store.setSummary(summary.value);
+      else report('The job totals', summary.reason);
+      if (recent.status === 'fulfilled') store.setRecent(recent.value);
+      else report('The recent jobs', recent.reason);
+    });
+    const resync = async (): Promise<void> => {
+      refreshJobs();
+      const fresh = guard.begin();
+      try {
+        const status = await client.call('network.status');
+        if (!disposed && fresh('status')) store.setStatus(status);
+      } catch (error) {
+        report('The network status', error);
+      }
+    };
+    const offs = [
+      client.on('network.changed', (status) => {
+        guard.event('status');
+        store.setStatus(status);
+      }),
+      client.on('jobs.changed', () => refreshJobs()),
       client.onConnection((state) => {
         if (state === 'open') void resync();
       }),

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import type { PauseInput } from '../../../shared/node.ts';
-import { Card, EmptyState, PageHeader } from '../components/Layout.tsx';
+import { Card, PageHeader } from '../components/Layout.tsx';
 import { Icon } from '../components/Icons.tsx';
 import { isManuallyPaused, PolicyReasons } from '../components/Policy.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
@@ -10,6 +10,10 @@ import { useClient, useNow } from '../hooks.ts';
 import { useNodeStore } from '../stores/node.ts';
 import { usePolicyStore } from '../stores/policy.ts';
 import { useRouter } from '../stores/router.ts';
+import { providerName } from './jobs/describe.ts';
+import { EarningCard } from './overview/EarningCard.tsx';
+import { NetworkCard } from './overview/NetworkCard.tsx';
+import { RecentJobsCard } from './overview/RecentJobsCard.tsx';
 
 const pauseChoices: readonly { label: string; input: PauseInput }[] = [
   { label: 'For 30 minutes', input: { durationMs: 30 * 60_000 } },
@@ -58,17 +62,10 @@ export function Overview(): ReactElement {
           <p className="muted">Connecting to your node…</p>
         )}
       </Card>
+      <NetworkCard />
       <div className="grid-2">
-        <Card title="Earnings">
-          <EmptyState icon={<Icon.earnings size={22} />} title="Nothing earned yet">
-            Earnings appear here, to the cent, as soon as this node completes paid jobs on a network.
-          </EmptyState>
-        </Card>
-        <Card title="Recent jobs">
-          <EmptyState icon={<Icon.jobs size={22} />} title="No jobs yet">
-            Every job the node runs — OCR, embeddings, tensor tasks — will be listed here with its price and duration.
-          </EmptyState>
-        </Card>
+        <EarningCard />
+        <RecentJobsCard />
       </div>
       <InferenceCard />
       {status && (
@@ -89,7 +86,6 @@ export function Overview(): ReactElement {
   );
 }
 
-const providerNames: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA (NVIDIA)', dml: 'DirectML', coreml: 'Core ML', webgpu: 'WebGPU' };
 const workerStates: Record<string, string> = {
   idle: 'Not started — starts with the first job',
   starting: 'Starting…',
@@ -123,7 +119,7 @@ function InferenceCard(): ReactElement | null {
                 .sort((a, b) => Number(b.available) - Number(a.available))
                 .map((provider) => (
                   <li key={provider.name} className={provider.available ? 'available' : undefined}>
-                    <strong>{providerNames[provider.name] ?? provider.name}</strong>
+                    <strong>{providerName(provider.name)}</strong>
                     <span className="muted small" title={provider.detail}>
                       {provider.available ? 'available' : (provider.reason ?? 'unavailable')}
                     </span>

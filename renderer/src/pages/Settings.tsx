@@ -3,6 +3,7 @@ import { nodeNameSchema, type Settings as SettingsShape } from '../../../shared/
 import { Card, PageHeader } from '../components/Layout.tsx';
 import { SaveMessage, useSave } from './settings/save.tsx';
 import { NetworkFields, AutoClaimField, AutoClaimThresholdField } from './settings/Payments.tsx';
+import { NetworkSection } from './settings/Network.tsx';
 import { useNodeStore } from '../stores/node.ts';
 
 export function Settings(): ReactElement {
@@ -16,6 +17,7 @@ export function Settings(): ReactElement {
             <NodeNameField settings={settings} />
             <StartPausedField settings={settings} />
           </Card>
+          <NetworkSection settings={settings} />
           <Card title="Payments">
             <NetworkFields settings={settings} />
             <AutoClaimField settings={settings} />

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
+import { ensureDataDir } from '../../main/node/data-dir.ts';
+import { Store } from '../../main/store/index.ts';
+import type { SettingsPatch } from '../../shared/settings.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(root, 'test-results', 'screenshots');
@@ -53,10 +56,23 @@ async function startHeadless(dataDir: string): Promise<{ child: ChildProcess; ur
   return { child, url };
 }
 
-export const test = base.extend<{ hearth: Headless }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
-  hearth: async ({}, use) => {
+/** Settings stored in the fresh data dir before the node first starts, as a user would have saved them. */
+function seedSettings(dataDir: string, patch: SettingsPatch): void {
+  ensureDataDir(dataDir);
+  const store = Store.openInDir(dataDir);
+  try {
+    store.settings.update(patch, Date.now());
+  } finally {
+    store.close();
+  }
+}
+
+export const test = base.extend<{ hearth: Headless; nodeSettings: SettingsPatch | null }>({
+  // A fresh node joins the embedded local network and earns at once; tests of empty states start it paused.
+  nodeSettings: [null, { option: true }],
+  hearth: async ({ nodeSettings }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-e2e-'));
+    if (nodeSettings) seedSettings(dataDir, nodeSettings);
     const { child, url } = await startHeadless(dataDir);
     const origin = url.split('/#')[0] ?? '';
     const token = url.split('#token=')[1] ?? '';

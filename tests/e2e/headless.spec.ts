@@ -81,23 +81,6 @@ test.describe('Hearth in headless mode, in a browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-dark.png'), fullPage: true });
   });
 
-  test('every page renders, and the unfinished ones say what will come', async ({ page, hearth }) => {
-    await page.goto(hearth.url);
-    for (const [link, text] of [
-      ['Earnings', 'Set up a wallet to get paid'],
-      ['Jobs', 'No jobs yet'],
-      ['Limits', 'Schedule'],
-      ['Wallet', 'Set up the wallet that receives your earnings'],
-    ] as const) {
-      await page.getByRole('link', { name: link }).click();
-      await expect(page.getByRole('heading', { name: text })).toBeVisible();
-    }
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.reload();
-    expect(errors).toEqual([]);
-  });
-
   test('asks for the access link when opened without the token', async ({ page, hearth }) => {
     await page.goto(hearth.origin);
     await expect(page.getByRole('heading', { name: 'Hearth needs its access link' })).toBeVisible();
@@ -114,5 +97,27 @@ test.describe('Hearth in headless mode, in a browser', () => {
   test('says so when the token is wrong', async ({ page, hearth }) => {
     await page.goto(`${hearth.origin}/#token=${'A'.repeat(43)}`);
     await expect(page.getByText("This page's access token was refused.")).toBeVisible();
+  });
+});
+
+test.describe('A node that has done nothing yet', () => {
+  // Paused from the start: no job arrives, so every empty state shows.
+  test.use({ nodeSettings: { startPaused: true } });
+
+  test('every page renders, and a node that has done nothing yet says what will come', async ({ page, hearth }) => {
+    await page.goto(hearth.url);
+    for (const [link, text] of [
+      ['Earnings', 'Set up a wallet to get paid'],
+      ['Jobs', 'No jobs yet'],
+      ['Limits', 'Schedule'],
+      ['Wallet', 'Set up the wallet that receives your earnings'],
+    ] as const) {
+      await page.getByRole('link', { name: link }).click();
+      await expect(page.getByRole('heading', { name: text })).toBeVisible();
+    }
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.reload();
+    expect(errors).toEqual([]);
   });
 });

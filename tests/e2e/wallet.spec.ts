@@ -256,6 +256,8 @@ test.describe('The wallet', () => {
 });
 
 test.describe('Earnings', () => {
+  // No jobs, so no credit to be vouchered the moment the wallet exists: the empty state is what is tested.
+  test.use({ nodeSettings: { startPaused: true } });
   test('asks for a wallet first, then shows the honest empty state with the payer’s deposit', async ({ page, hearth }) => {
     await page.goto(hearth.url);
     await page.getByRole('link', { name: 'Earnings' }).click();
@@ -285,31 +287,31 @@ test.describe('Payment settings', () => {
   test('validates the network and the auto-claim amount, and saves it in base units', async ({ page, hearth }) => {
     await page.goto(hearth.url);
     await page.getByRole('link', { name: 'Settings' }).click();
-    const network = page.getByRole('form', { name: 'Payment network' });
-    await expect(network.getByLabel('Network', { exact: true })).toHaveValue('local');
-    await expect(network.getByRole('button', { name: 'Save network' })).toBeDisabled();
+    const network = page.getByRole('form', { name: 'Payment chain' });
+    await expect(network.getByLabel('Chain', { exact: true })).toHaveValue('local');
+    await expect(network.getByRole('button', { name: 'Save chain' })).toBeDisabled();
 
     // A custom chain needs an RPC URL and a chain ID.
-    await network.getByLabel('Network', { exact: true }).selectOption('custom');
+    await network.getByLabel('Chain', { exact: true }).selectOption('custom');
     await expect(network.getByText('A custom chain needs the RPC URL of a node on that chain.')).toBeVisible();
     await expect(network.getByText('A custom chain needs its chain ID')).toBeVisible();
-    await expect(network.getByRole('button', { name: 'Save network' })).toBeDisabled();
+    await expect(network.getByRole('button', { name: 'Save chain' })).toBeDisabled();
     await network.getByLabel('RPC URL').fill('ftp://rpc.example.org');
     await expect(network.getByText('The RPC URL must be a full http:// or https:// address')).toBeVisible();
     await network.getByLabel('RPC URL').fill('https://rpc.example.org/v1/KEY');
     await network.getByLabel('Chain ID').fill('84.53');
     await expect(network.getByText('The chain ID is a whole number, for example 8453.')).toBeVisible();
     await network.getByLabel('Chain ID').fill('8453');
-    await expect(network.getByRole('button', { name: 'Save network' })).toBeEnabled();
-    await network.getByLabel('Network', { exact: true }).selectOption('base');
+    await expect(network.getByRole('button', { name: 'Save chain' })).toBeEnabled();
+    await network.getByLabel('Chain', { exact: true }).selectOption('base');
     await expect(network.getByLabel('RPC URL (optional)')).toHaveValue('https://rpc.example.org/v1/KEY');
     await network.getByLabel('RPC URL (optional)').fill('http://rpc.example.org');
     await expect(network.getByText('This endpoint is not encrypted (http)')).toBeVisible();
-    await network.getByLabel('Network', { exact: true }).selectOption('custom');
+    await network.getByLabel('Chain', { exact: true }).selectOption('custom');
     await network.getByLabel('RPC URL').fill('');
     await shot(page, 'settings-payments');
     await network.getByRole('button', { name: 'Discard' }).click();
-    await expect(network.getByLabel('Network', { exact: true })).toHaveValue('local');
+    await expect(network.getByLabel('Chain', { exact: true })).toHaveValue('local');
 
     // The threshold, typed in tUSD, stored exactly in base units.
     // Typed in tUSD once the node has connected its chain and knows the token (6 decimals are assumed until then).

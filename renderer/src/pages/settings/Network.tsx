@@ -77,7 +77,7 @@ function NetworkUrlField({ settings }: { settings: Settings }): ReactElement {
           onChange={(event) => setValue(event.target.value)}
         />
         <button className="button primary" type="submit" disabled={!dirty || !check.ok || state.kind === 'saving'}>
-          Save
+          Save URL
         </button>
         {dirty && (
           <button className="button" type="button" onClick={() => setValue(stored)}>

@@ -45,8 +45,8 @@ export function NetworkFields({ settings }: { settings: Settings }): ReactElemen
   const update = (patch: Partial<NetworkDraft>): void => setDraft({ ...draft, ...patch });
 
   return (
-    <form className="field" onSubmit={submit} aria-label="Payment network" noValidate>
-      <label htmlFor="chain">Network</label>
+    <form className="field" onSubmit={submit} aria-label="Payment chain" noValidate>
+      <label htmlFor="chain">Chain</label>
       <p className="muted small">The chain your wallet is paid on and withdraws from. Your address is the same on every chain; money stays on the chain it was sent on.</p>
       <select id="chain" value={draft.chain} onChange={(event) => update({ chain: event.target.value as ChainPreset })}>
         {chainOrder.map((preset) => (
@@ -104,7 +104,7 @@ export function NetworkFields({ settings }: { settings: Settings }): ReactElemen
       )}
       <div className="field-row">
         <button className="button primary" type="submit" disabled={!dirty || check.patch === undefined || state.kind === 'saving'}>
-          Save network
+          Save chain
         </button>
         {dirty && (
           <button className="button" type="button" onClick={() => setDraft(current)}>

@@ -24,6 +24,19 @@ export interface WorkerConfig {
   executionProvider: ExecutionProviderName | 'auto';
   /** Largest total input size a job may send, in bytes. */
   maxInputBytes: number;
+  /**
+   * The contribution limits' GPU choice, for the GPU providers. Absent, or a
+   * null field: the provider's default (its first device, no memory limit).
+   * Not every provider can honour it: the worker says which cannot, per
+   * provider (ProviderReport.note; main/inference/providers.ts).
+   */
+  gpu?: WorkerGpu;
+}
+
+export interface WorkerGpu {
+  /** Which GPU, counted from 0 as the driver lists them. */
+  deviceIndex: number | null;
+  vramCapMiB: number | null;
 }
 
 export type ToWorker =
@@ -42,6 +55,8 @@ export interface ProviderReport {
   reason?: string;
   /** ONNX Runtime's own message, for troubleshooting. */
   detail?: string;
+  /** Available, but part of the GPU choice is not honoured by it, in words ("the VRAM cap (6 GiB) is not enforced: …"). */
+  note?: string;
 }
 
 export const workerErrorCodes = [

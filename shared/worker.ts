@@ -7,6 +7,8 @@ export const providerReportSchema = z.object({
   reason: z.string().optional(),
   /** ONNX Runtime's own message. */
   detail: z.string().optional(),
+  /** A limit this provider cannot honour (e.g. the VRAM cap), in words. */
+  note: z.string().optional(),
 });
 
 /** The inference worker as the UI shows it. */

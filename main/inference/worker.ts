@@ -18,11 +18,13 @@ import { decodeOcrBundle, isOcrBundle } from '../../shared/ocr-bundle.ts';
 import { createEmbedder, embed, type Embedder } from './embedding.ts';
 import { decodeImage } from './ocr/image.ts';
 import { alphabetFrom, recognise, type OcrSessions } from './ocr/pipeline.ts';
-import { detectProviders, firstLine, providerOrder } from './providers.ts';
+import { detectProviders, firstLine, providerOrder, providerSetup } from './providers.ts';
 import { InputError, validateInputs } from './validate.ts';
 
 // Telemetry is on by default on Linux; the supervisor's environment sets this too.
 process.env.ORT_DISABLE_TELEMETRY = '1';
+// "GPU 1" in the limits counts as the driver lists GPUs (nvidia-smi: by PCI bus); CUDA's own default order is fastest first.
+process.env.CUDA_DEVICE_ORDER ??= 'PCI_BUS_ID';
 const ort = await import('onnxruntime-node');
 // Probing providers that are missing logs errors from inside ONNX Runtime; the reasons are reported instead.
 ort.env.logLevel = 'fatal';
@@ -59,7 +61,7 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message?.type) {
     case 'configure':
       config = message.config;
-      providers = await detectProviders(ort, scaleModel());
+      providers = await detectProviders(ort, scaleModel(), process.platform, config.gpu);
       channel.send({ type: 'ready', pid: process.pid, ortVersion: ort.env.versions.node ?? 'unknown', nodeVersion: process.version, providers });
       return;
     case 'load':
@@ -106,7 +108,7 @@ async function load(id: number, sha256: string, bytes: Uint8Array): Promise<void
     try {
       const create = async (model: Uint8Array): Promise<Session> => {
         const session = await ort.InferenceSession.create(model, {
-          executionProviders: [provider],
+          executionProviders: [providerSetup(provider, config?.gpu).option],
           intraOpNumThreads: config?.intraOpThreads ?? 1,
           interOpNumThreads: 1,
           graphOptimizationLevel: 'all',

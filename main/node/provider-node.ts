@@ -321,7 +321,13 @@ export class ProviderNode {
     return {
       state: status?.state ?? 'idle',
       pid: status?.pid ?? null,
-      providers: providers.map((p) => ({ name: p.name, available: p.available, ...(p.reason === undefined ? {} : { reason: p.reason }), ...(p.detail === undefined ? {} : { detail: p.detail }) })),
+      providers: providers.map((p) => ({
+        name: p.name,
+        available: p.available,
+        ...(p.reason === undefined ? {} : { reason: p.reason }),
+        ...(p.detail === undefined ? {} : { detail: p.detail }),
+        ...(p.note === undefined ? {} : { note: p.note }),
+      })),
       restarts: this.store.workerEvents.count('restarting'),
       lastCrash: status?.lastCrash ?? null,
       inFlight: status?.inFlight ?? 0,

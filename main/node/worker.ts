@@ -13,8 +13,8 @@ const MIN_MEMORY_CAP = 2 * 1024 ** 3;
 
 /**
  * The inference worker as the node runs it, within the contribution limits'
- * budget (threads, RAM cap, GPU on/off), read at every worker start. Without a
- * budget: all cores but one and at most half the RAM.
+ * budget (threads, RAM cap, GPU on/off, which GPU, VRAM cap), read at every
+ * worker start. Without a budget: all cores but one and at most half the RAM.
  */
 export function createWorkerSupervisor(options: {
   onEvent: (event: WorkerEvent) => void;
@@ -39,11 +39,18 @@ export function workerMemoryCap(budget: Budget | null, machineBytes: number): nu
   return Math.max(MIN_MEMORY_CAP, cap === null || cap === undefined ? Math.floor(machineBytes / 2) : cap * 1024 ** 2);
 }
 
-/** The worker's threads and execution provider for a budget (GPU off → CPU only). */
+/**
+ * The worker's threads and execution provider for a budget: GPU off → CPU
+ * only; GPU on → the best provider, on the chosen GPU and within the VRAM cap
+ * as far as that provider can be told (main/inference/providers.ts says
+ * which part it cannot).
+ */
 export function workerConfig(budget: Budget | null, cpus: number): WorkerConfig {
-  return {
+  const config: WorkerConfig = {
     intraOpThreads: budget ? Math.max(1, budget.threads) : Math.max(1, cpus - 1),
     executionProvider: budget && !budget.gpu.enabled ? 'cpu' : 'auto',
     maxInputBytes: 64 * 1024 * 1024,
   };
+  if (budget?.gpu.enabled) config.gpu = { deviceIndex: budget.gpu.deviceIndex, vramCapMiB: budget.vramCapMiB };
+  return config;
 }

@@ -53,6 +53,8 @@ export interface OsSignalsSnapshot {
    * (An object, so that an app called "unknown" is not the unknown signal.)
    */
   fullscreenApp: { name: string } | null | Unknown;
+  /** Why `fullscreenApp` is 'unknown', in words ("Wayland does not let one app see…"), where the source can tell. */
+  fullscreenUnknownReason?: string;
   /**
    * Processes computing on the GPU (CUDA, ROCm, DirectML…), as NVIDIA's
    * `nvidia-smi --query-compute-apps` lists them: not every window that draws

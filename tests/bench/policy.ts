@@ -5,6 +5,8 @@
 //   from the moment the signal source reported it. Target p95 ≤ 500 ms.
 // - the CPU cost of one detection pass: matching 500 processes against the
 //   gaming list (vs a bare Set lookup), and one real Linux signal pass.
+// - the CPU cost of the fullscreen check (two xprop runs a second), under Xvfb
+//   with openbox where they are installed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { createWorkerSupervisor } from '../../main/node/worker.ts';
 import { silentLogger } from '../../main/node/log.ts';
 import { endGame, fakeMachine, measureGamePause, skippableClock } from '../helpers/game-pause.ts';
 import { benchDetection } from '../main/policy/detect.bench-helper.ts';
+import { benchFullscreen } from '../main/policy/sources/linux-fullscreen.bench-helper.ts';
 import { benchSignals } from '../main/policy/sources/linux.bench-helper.ts';
 import { percentile } from './stats.ts';
 
@@ -53,5 +56,13 @@ export async function benchPolicy(print: (line: string) => void): Promise<string
   results.push(
     `detection: matching ÷ bare Set = ${(d.passMicros / d.bareSetMicros).toFixed(2)} (${d.passMicros.toFixed(1)} µs); one Linux signal pass ${sig.passCpuMicros.toFixed(0)} µs CPU, 4 a second = ${((sig.passCpuMicros * 4) / 1e4).toFixed(3)} % of a core`,
   );
+  const fs = await benchFullscreen({ looks: 100 });
+  if ('missing' in fs) {
+    print(`  fullscreen check: skipped (${fs.missing.join(', ')} not installed)`);
+  } else {
+    const cpu = fs.ownCpuMicros + fs.xpropCpuMicros;
+    print(`  fullscreen check (2 xprop runs): ${fs.lookMicros.toFixed(0)} µs wall; CPU ${fs.ownCpuMicros.toFixed(0)} µs in Hearth + ${fs.xpropCpuMicros.toFixed(0)} µs in xprop`);
+    results.push(`fullscreen check: ${(cpu / 1000).toFixed(1)} ms CPU a look, one a second = ${(cpu / 1e4).toFixed(2)} % of a core`);
+  }
   return results;
 }

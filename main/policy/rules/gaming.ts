@@ -51,7 +51,8 @@ function unknowns({ limits, signals }: RuleInput): Reason[] {
     notes.push({ code: 'gpu-users-unknown', text: 'Cannot see other programs using the GPU here (the driver does not list them)' });
   }
   if (limits.gaming.pauseOnFullscreen && signals.fullscreenApp === 'unknown' && signals.interactiveSession !== false) {
-    notes.push({ code: 'fullscreen-unknown', text: 'Fullscreen detection unavailable here' });
+    const why = signals.fullscreenUnknownReason;
+    notes.push({ code: 'fullscreen-unknown', text: why ? `Fullscreen detection unavailable here: ${why}` : 'Fullscreen detection unavailable here' });
   }
   return notes;
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { OsSignalsSnapshot, SignalSource, Temperatures, Unknown } from '../signals.ts';
 import { execRunner, pathFinder, type CommandFinder, type CommandRunner } from './commands.ts';
 import { GpuProbe, type GpuReading } from './linux-gpu.ts';
+import { FullscreenProbe, type FullscreenReading } from './linux-fullscreen.ts';
 import { readOnBattery } from './linux-power.ts';
 import { ProcessTable } from './linux-processes.ts';
 import { SessionProbe, type SessionReading } from './linux-session.ts';
@@ -9,10 +10,10 @@ import { TemperatureReader } from './linux-thermal.ts';
 
 /**
  * The OS signals of a Linux machine, read the cheap way: /proc and /sys
- * files, and a helper program (nvidia-smi, loginctl, xprintidle) only where
- * installed, with a timeout, at most every few seconds. Headless mode uses it
- * as is; a desktop source can take its snapshot and put Electron's idle time,
- * lock state and fullscreen app over it (`session: false` spares the
+ * files, and a helper program (nvidia-smi, loginctl, xprintidle, xprop) only
+ * where installed, with a timeout, at most every second or few. Headless
+ * mode uses it as is; a desktop source can take its snapshot and put
+ * Electron's idle time and lock state over it (`session: false` spares the
  * loginctl calls then).
  *
  * Where each field comes from, and when it is 'unknown':
@@ -28,12 +29,13 @@ import { TemperatureReader } from './linux-thermal.ts';
  * - interactiveSession, screenLocked, idleSeconds: logind, xprintidle
  *   (linux-session.ts); no desktop → interactiveSession false, the others
  *   'unknown' (the engine then skips idle-only mode).
- * - fullscreenApp: always 'unknown' here. Telling which window is fullscreen
- *   takes a connection to the display server, which a service does not have
- *   (no DISPLAY, no Xauthority), and Wayland does not tell one client about
- *   another's windows at all. The engine shows "fullscreen detection
- *   unavailable" only where there is a desktop; games are still caught by
- *   their process name and GPU use. The desktop source fills it in.
+ * - fullscreenApp: on X11, the window manager's EWMH hints read with xprop
+ *   (linux-fullscreen.ts), at most once a second. 'unknown', with the reason
+ *   in `fullscreenUnknownReason`, without DISPLAY (a service has no connection
+ *   to the display server), on Wayland (it does not tell one client about
+ *   another's windows; under XWayland only X11 apps are seen), without xprop
+ *   or an EWMH window manager. The engine shows that only where there is a
+ *   desktop; games are still caught by their process name and GPU use.
  * - timeZone: Intl's resolved zone (TZ, /etc/localtime).
  *
  * read() never rejects: each part that fails degrades to 'unknown'.
@@ -61,7 +63,9 @@ export interface LinuxSignalOptions {
     gpuTemperatureMs?: number;
     /** Session, idle and lock. Default 2 s. */
     sessionMs?: number;
-    /** Helper program timeout. Default 2 s (1 s for session helpers). */
+    /** The fullscreen window (xprop). Default 1 s. */
+    fullscreenMs?: number;
+    /** Helper program timeout. Default 2 s (1 s for session helpers and xprop). */
     commandTimeoutMs?: number;
     /** Programs started (or exec'd) this recently are rechecked every pass. Default 30 s. */
     recentMs?: number;
@@ -116,6 +120,7 @@ export class LinuxSignalSource implements SignalSource {
   readonly #temperatures: TemperatureReader;
   readonly #gpu: GpuProbe;
   readonly #session: SessionProbe | null;
+  readonly #fullscreen: FullscreenProbe;
   #zone = { name: 'unknown', at: Number.NEGATIVE_INFINITY };
 
   constructor(options: LinuxSignalOptions = {}) {
@@ -143,6 +148,7 @@ export class LinuxSignalSource implements SignalSource {
     });
     this.#session =
       options.session === false ? null : new SessionProbe({ root, env, run, find, clock, intervalMs: timing.sessionMs, timeoutMs: timing.commandTimeoutMs ?? 1_000 });
+    this.#fullscreen = new FullscreenProbe({ env, run, find, clock, intervalMs: timing.fullscreenMs, timeoutMs: timing.commandTimeoutMs ?? 1_000 });
   }
 
   /** The process table behind `processes` (its last pass's entries and counters). */
@@ -161,9 +167,12 @@ export class LinuxSignalSource implements SignalSource {
     const processes = guard(() => this.#table.scan(now, own), 'unknown');
     const onBattery = guard(() => readOnBattery(this.#root), 'unknown');
     const sensors = guard(() => this.#temperatures.read(now), 'unknown');
-    const [gpu, session] = await Promise.all([
+    const [gpu, session, fullscreen] = await Promise.all([
       this.#gpu.read(now, this.#table).catch((): GpuReading => ({ users: 'unknown', nvidiaCelsius: null })),
       this.#session ? this.#session.read(now).catch(() => NO_SESSION_INFO) : Promise.resolve(NO_SESSION_INFO),
+      this.#fullscreen
+        .read(now, own, (pid) => this.#table.nameOf(pid))
+        .catch((): FullscreenReading => ({ app: 'unknown', why: 'the fullscreen check failed' })),
     ]);
     return {
       now,
@@ -174,7 +183,8 @@ export class LinuxSignalSource implements SignalSource {
       idleSeconds: session.idleSeconds,
       onBattery,
       processes,
-      fullscreenApp: 'unknown',
+      fullscreenApp: fullscreen.app,
+      ...(fullscreen.app === 'unknown' && fullscreen.why ? { fullscreenUnknownReason: fullscreen.why } : {}),
       gpuUsers: gpu.users,
       temperatures: mergeTemperatures(sensors, gpu.nvidiaCelsius),
     };

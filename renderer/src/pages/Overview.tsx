@@ -121,7 +121,7 @@ function InferenceCard(): ReactElement | null {
                   <li key={provider.name} className={provider.available ? 'available' : undefined}>
                     <strong>{providerName(provider.name)}</strong>
                     <span className="muted small" title={provider.detail}>
-                      {provider.available ? 'available' : (provider.reason ?? 'unavailable')}
+                      {provider.available ? (provider.note ? `available — ${provider.note}` : 'available') : (provider.reason ?? 'unavailable')}
                     </span>
                   </li>
                 ))}

@@ -20,6 +20,13 @@ describe('the worker within the limits’ budget', () => {
     expect(workerConfig(null, 8)).toMatchObject({ intraOpThreads: 7, executionProvider: 'auto' });
   });
 
+  it('takes the chosen GPU and the VRAM cap to the worker, and no GPU choice when the GPU is off', () => {
+    expect(workerConfig(budget({ gpu: { enabled: true, deviceIndex: 1 }, vramCapMiB: 6144 }), 8).gpu).toEqual({ deviceIndex: 1, vramCapMiB: 6144 });
+    expect(workerConfig(budget({}), 8).gpu).toEqual({ deviceIndex: null, vramCapMiB: null });
+    expect(workerConfig(budget({ gpu: { enabled: false, deviceIndex: 1 }, vramCapMiB: 6144 }), 8)).not.toHaveProperty('gpu');
+    expect(workerConfig(null, 8)).not.toHaveProperty('gpu');
+  });
+
   it('caps its memory at the RAM cap, half the machine without one, and never under 2 GiB', () => {
     expect(workerMemoryCap(budget({ ramCapMiB: 6144 }), 32 * GiB)).toBe(6 * GiB);
     expect(workerMemoryCap(budget({ ramCapMiB: null }), 32 * GiB)).toBe(16 * GiB);

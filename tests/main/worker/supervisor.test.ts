@@ -213,6 +213,19 @@ describe('the supervised inference worker', () => {
     expect((await supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(3) }, deadlineMs: 10_000 })).outputs.y?.data).toEqual(Float32Array.of(6));
   });
 
+  it('takes the GPU choice to the providers: each is probed on that GPU, and says what of it it cannot honour', async () => {
+    const { supervisor } = startSupervisor({ config: { executionProvider: 'auto', gpu: { deviceIndex: 1, vramCapMiB: 4096 } } });
+    await supervisor.start();
+    const providers = supervisor.status().providers;
+    expect(providers).toContainEqual({ name: 'cpu', available: true });
+    // No onnxruntime-node provider takes a memory limit: an available GPU provider says so (none on a machine without a GPU).
+    for (const gpu of providers.filter((p) => p.available && p.name !== 'cpu')) expect(gpu.note).toMatch(/the VRAM cap \(4 GiB\) is not enforced/);
+    // Unavailable for want of the hardware or its libraries, never for an option the binding refused.
+    for (const missing of providers.filter((p) => !p.available)) expect(missing.detail).not.toMatch(/Invalid argument|unrecognized option/);
+    const result = await supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(4) }, deadlineMs: 10_000 });
+    expect(result.outputs.y?.data).toEqual(Float32Array.of(8));
+  });
+
   it('does not let a job that was waiting for the worker run after a pause', async () => {
     const { supervisor, events } = startSupervisor();
     const waiting = supervisor.run({ modelSha256: scaleSha, modelBytes: () => scale, inputs: { x: f32(1) }, deadlineMs: 10_000 });

@@ -247,7 +247,7 @@ function LimitsForm({ stored, policy }: { stored: LimitsShape; policy: PolicySta
             errors={errors}
             field={fieldIds.vramCap}
             dimmed={!draft.gpu.enabled}
-            help="Empty: no cap beyond what the GPU has."
+            help="Kept with your limits, but not enforced yet: ONNX Runtime for Node gives the GPU providers no memory limit. Hearth says so on the Overview when a GPU is in use."
           />
           <TextField
             id="ram-cap"

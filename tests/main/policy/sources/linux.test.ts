@@ -102,6 +102,7 @@ describe('LinuxSignalSource on fixture trees', () => {
     const source = new LinuxSignalSource({
       root: join(fixtures, 'desktop'),
       session: false,
+      env: {},
       clock: fixed,
       findCommand: (name) => name,
       run: (file) => {
@@ -135,7 +136,8 @@ describe('LinuxSignalSource on this machine', () => {
     console.log(
       `linux signals, ${bench.processes} processes: ${bench.passMicros.toFixed(0)} µs/pass (cpu ${bench.passCpuMicros.toFixed(0)} µs, ${bench.statReadsPerPass.toFixed(1)} stat reads); all recent ${bench.recentPassCpuMicros.toFixed(0)} µs; first pass ${bench.coldPassCpuMicros.toFixed(0)} µs; with an AMD/Intel GPU: probe pass ${bench.gpuPassCpuMicros.toFixed(0)} µs, first ${bench.gpuColdPassCpuMicros.toFixed(0)} µs`,
     );
-    expect(bench.processes).toBeGreaterThanOrEqual(300);
+    // Padded to 300 when counted; processes of other programs may exit before the pass lists them.
+    expect(bench.processes).toBeGreaterThanOrEqual(280);
     // Generous, for a slow CI machine: measured ~0.4–0.7 ms on a small VM.
     expect(bench.passMicros).toBeLessThan(10_000);
   });

@@ -8,12 +8,9 @@
  * Money is canonical decimal TEXT (shared/money.ts), added with money_sum().
  * Addresses are stored lowercase, so equality in SQL is address equality.
  */
-import type { Migration } from './migrations.ts';
+import { money, type Migration } from './migrations.ts';
 
 // Same rule as migrations.ts's money columns (it does not export its helper; the node's schema is another helper's to change).
-const money = (column: string): string =>
-  `${column} TEXT NOT NULL CHECK (length(${column}) BETWEEN 1 AND 78 AND ${column} NOT GLOB '*[^0-9]*' ` +
-  `AND (${column} = '0' OR ${column} NOT GLOB '0*'))`;
 const address = (column: string, nullable = false): string =>
   `${column} TEXT ${nullable ? '' : 'NOT NULL '}CHECK (${nullable ? `${column} IS NULL OR ` : ''}(length(${column}) = 42 AND ${column} GLOB '0x*' AND substr(${column}, 3) NOT GLOB '*[^0-9a-f]*'))`;
 

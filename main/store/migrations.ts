@@ -8,7 +8,7 @@
  * The CHECK keeps every value canonical, so `ORDER BY length(x), x` orders
  * amounts numerically and `money_sum()` (store/money.ts) adds them exactly.
  */
-const money = (column: string): string =>
+export const money = (column: string): string =>
   `${column} TEXT NOT NULL CHECK (length(${column}) BETWEEN 1 AND 78 AND ${column} NOT GLOB '*[^0-9]*' ` +
   `AND (${column} = '0' OR ${column} NOT GLOB '0*'))`;
 

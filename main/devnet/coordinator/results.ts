@@ -13,7 +13,7 @@
 import { hexToBytes } from 'viem';
 import { hashOutputs, jobResultDigest, NO_PAYEE } from '../../../shared/protocol/eip712.ts';
 import { newMessageId, PROTOCOL_VERSION, type CoordinatorErrorCode, type CoordinatorMessage, type NodeMessageOf } from '../../../shared/protocol/messages.ts';
-import { sameAddress, type Hex } from '../../../shared/voucher.ts';
+import { sameAddress, type Address, type Hex } from '../../../shared/voucher.ts';
 import { errorMessage } from '../../../shared/errors.ts';
 import type { LedgerJob } from '../../store/ledger.ts';
 import { recoverSigner } from '../../wallet/vouchers.ts';
@@ -50,8 +50,8 @@ export class Results {
     const verdict = this.#verify(link, job, message);
     const ledger = this.#ctx.ledger;
     const at = this.#ctx.now();
-    if (verdict === undefined) {
-      if (ledger.markSucceeded(job.id, { at, resultHash: message.resultHash, payee: link.payee })) {
+    if (typeof verdict !== 'string') {
+      if (ledger.markSucceeded(job.id, { at, resultHash: message.resultHash, payee: verdict.payee })) {
         this.#ctx.metrics.creditedBaseUnits += job.price;
         this.#dispatcher.settled(job.node, job.id, 'succeeded');
         this.#credited(link);
@@ -97,16 +97,27 @@ export class Results {
     return { job };
   }
 
-  /** Why the result is wrong, or undefined when it is right. */
-  #verify(link: NodeLink, job: LedgerJob, message: NodeMessageOf<'result'>): string | undefined {
+  /** Why the result is wrong, or — when it is right — the payee it is credited to. */
+  #verify(link: NodeLink, job: LedgerJob, message: NodeMessageOf<'result'>): string | { payee: Address | null } {
     if (message.outputs.task !== job.task) return `the outputs are for a ${message.outputs.task} job; this is a ${job.task} job`;
     if (hashOutputs(message.outputs) !== message.resultHash) return 'resultHash is not the hash of the outputs';
+    // libsecp256k1 recovery (the wallet's, as for vouchers): ~6× viem's, and results are the coordinator's hot path.
+    // It takes low-s signatures with v 27/28 only, which is what viem and ethers make.
+    const signerFor = (payee: Address): string =>
+      recoverSigner(
+        hexToBytes(jobResultDigest(this.#ctx.network.chainId, { jobId: job.id, payee, resultHash: message.resultHash, price: job.price, completedAt: message.completedAt })),
+        message.signature,
+      );
     let signer: string;
+    let payee = link.payee;
     try {
-      const fields = { jobId: job.id, payee: link.payee ?? NO_PAYEE, resultHash: message.resultHash, price: job.price, completedAt: message.completedAt };
-      // libsecp256k1 recovery (the wallet's, as for vouchers): ~6× viem's, and results are the coordinator's hot path.
-      // It takes low-s signatures with v 27/28 only, which is what viem and ethers make.
-      signer = recoverSigner(hexToBytes(jobResultDigest(this.#ctx.network.chainId, fields)), message.signature);
+      signer = signerFor(link.payee ?? NO_PAYEE);
+      // Signed while the node had no payee, sent after it logged in with one (its wallet was just created): the
+      // node's own credit without a payee, which its next voucher covers — as for work done before the wallet.
+      if (!sameAddress(signer, link.node) && link.payee !== null && sameAddress(signerFor(NO_PAYEE), link.node)) {
+        signer = link.node;
+        payee = null;
+      }
     } catch (error) {
       return `the signature cannot be read: ${errorMessage(error)}`;
     }
@@ -115,7 +126,7 @@ export class Results {
     if (!demo) return 'the coordinator no longer holds what checking this job needs';
     try {
       const check = this.#ctx.workload.check(demo, message.outputs);
-      return check.ok ? undefined : `wrong answer: ${check.reason}`;
+      return check.ok ? { payee } : `wrong answer: ${check.reason}`;
     } catch (error) {
       // The interface says check() never throws; a bug there must not pay a result it could not check.
       return `the answer could not be checked: ${errorMessage(error)}`;

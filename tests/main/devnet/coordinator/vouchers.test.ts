@@ -65,6 +65,29 @@ describe('vouchers', () => {
     expect(coordinator.stats().vouchersIssued).toBe(1);
   });
 
+  it('a result signed before the node named a payee, sent after it logged in with one, is credited and vouchered', async () => {
+    // The kill test found it: a node that gets a wallet while a job runs signs that job's result without a payee
+    // and may only send it on the next session, which names the wallet. The work was done and is right: it is paid.
+    const coordinator = await startTestCoordinator();
+    const account = privateKeyToAccount(generatePrivateKey());
+    const first = await coordinator.readyNode({ account, payee: null });
+    const { offer } = await first.next('offer');
+    first.accept(offer.jobId);
+    await first.close();
+
+    const payee = newPayee();
+    const second = await coordinator.readyNode({ account, payee });
+    const id = await second.result(offer, scaleOutputs(offer), { payee: null });
+    expect(await second.answer(id)).toMatchObject({ type: 'ack', ref: id });
+    expect(coordinator.ledger.job(offer.jobId)?.credited).toBe(true);
+    const message = await vouchersUpTo(second, PRICE);
+    expect(message.at(-1)?.jobIds).toContain(offer.jobId);
+    // Signed for a payee it never named, it is still refused.
+    const { offer: other } = await second.next('offer');
+    const wrong = await second.result(other, scaleOutputs(other), { payee: newPayee() });
+    expect(await second.answer(wrong)).toMatchObject({ type: 'error', code: 'bad_result' });
+  });
+
   it('re-sends the latest voucher at login with the jobs of every voucher the node never acked', async () => {
     const coordinator = await startTestCoordinator();
     const account = privateKeyToAccount(generatePrivateKey());

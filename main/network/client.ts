@@ -282,6 +282,7 @@ export class NetworkClient {
     this.#conversation = null;
     this.#jobs.attach(null);
     if (info.frameTooLarge) this.#rejections.reject('frame_too_large', 'the coordinator sent a frame over the size limit; the connection was closed');
+    if (info.invalidUtf8) this.#rejections.reject('malformed_json', 'the coordinator sent a text frame that is not UTF-8; the connection was closed');
     this.#rejections.flush();
     if (!this.#running) return;
     const lasted = performance.now() - session.openedAt;

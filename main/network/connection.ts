@@ -21,6 +21,8 @@ export interface CloseInfo {
   error: string | null;
   /** The coordinator sent a frame larger than MAX_FRAME_BYTES (ws closed with 1009). */
   frameTooLarge: boolean;
+  /** The coordinator sent a text frame that is not UTF-8 (ws closed with 1007). */
+  invalidUtf8: boolean;
 }
 
 export interface SocketHandlers {
@@ -37,6 +39,7 @@ export class CoordinatorSocket {
   #timer: NodeJS.Timeout | undefined;
   #error: string | null = null;
   #frameTooLarge = false;
+  #invalidUtf8 = false;
   readonly #closed: Promise<void>;
 
   private constructor(ws: WebSocket) {
@@ -49,11 +52,12 @@ export class CoordinatorSocket {
     });
     ws.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#frameTooLarge = true;
+      if (error.code === 'WS_ERR_INVALID_UTF8') this.#invalidUtf8 = true;
       this.#error ??= errorMessage(error);
     });
     ws.on('close', (code, reason) => {
       this.#stopTimer();
-      const info = { code, reason: reason.toString('utf8'), error: this.#error, frameTooLarge: this.#frameTooLarge };
+      const info = { code, reason: reason.toString('utf8'), error: this.#error, frameTooLarge: this.#frameTooLarge, invalidUtf8: this.#invalidUtf8 };
       this.#deliver((handlers) => handlers.onClose(info));
     });
   }

@@ -223,10 +223,16 @@ export class Conversation {
     } else if (answer && error.ref !== null) {
       session.awaiting.delete(error.ref);
       if (!this.#deps.jobs.refused(answer, error)) this.#logCoordinatorError(error);
+    } else if (error.ref !== null && !session.sentRecently(error.ref)) {
+      // It answers nothing this connection sent: counted like an unknown ack, and it says nothing about our version.
+      this.#deps.rejections.reject('unknown_ref', `an error (${error.code}) for no message of this connection`, { ref: error.ref });
+      if (error.fatal) this.end(`the coordinator ended the session (${error.code}): ${error.message}`);
+      return;
     } else {
       this.#logCoordinatorError(error);
     }
-    if (error.code === 'unsupported_version') {
+    // Only a fatal one ends the session; a connection that goes on working is not incompatible.
+    if (error.code === 'unsupported_version' && error.fatal) {
       session.endReason = `the coordinator does not speak this protocol version: ${error.message}`;
       this.#deps.onIncompatible(session.endReason);
     }

@@ -185,7 +185,10 @@ export class JobRunner {
     const { jobs, now, nodeKey, counters } = this.#options;
     const resultHash = hashOutputs(run.outputs);
     const completedAt = now();
-    const payee = this.#session?.payee ?? this.#options.payee() ?? NO_PAYEE;
+    // The payee of the session the result goes out on (the coordinator checks it against that login), not the
+    // wallet's: a wallet just written to disk is visible before the node logs in again with it.
+    const session = this.#session;
+    const payee = (session ? session.payee : this.#options.payee()) ?? NO_PAYEE;
     const signature = await nodeKey.signTypedData(jobResultTypedData(network.chainId, { jobId: offer.jobId, payee, resultHash, price: offer.price, completedAt }));
     const id = newMessageId();
     const message: NodeMessage = {

@@ -38,6 +38,8 @@ export const rejectionReasons = [
   'voucher_not_increasing',
   'voucher_no_payee',
   'voucher_unknown_jobs',
+  // A voucher naming jobs its cumulative amount does not cover (an old voucher sent again with newer jobs).
+  'voucher_overpays',
 ] as const;
 export type RejectionReason = (typeof rejectionReasons)[number];
 // Every frame-level parse failure is a rejection reason of its own.

@@ -25,6 +25,9 @@ export interface AwaitingAnswer {
 type WithoutEnvelope<M> = M extends unknown ? Omit<M, 'v' | 'id'> : never;
 export type OutgoingMessage = WithoutEnvelope<NodeMessage>;
 
+/** How many of its latest message ids a session remembers: what a coordinator's `error` may answer. */
+const REMEMBERED_IDS = 1024;
+
 export class Session {
   readonly socket: CoordinatorSocket;
   readonly openedAt = performance.now();
@@ -40,6 +43,7 @@ export class Session {
   /** What the node announced in `capabilities`: offers for other tasks are declined. */
   tasks: readonly TaskKind[] = [];
   readonly awaiting = new Map<string, AwaitingAnswer>();
+  readonly #sent = new Set<string>();
 
   constructor(socket: CoordinatorSocket, beforeSend?: (frame: OutgoingFrame) => void) {
     this.socket = socket;
@@ -59,7 +63,15 @@ export class Session {
     if (!this.socket.isOpen) return false;
     this.#beforeSend?.(meta);
     if (answer) this.awaiting.set(meta.id, answer);
-    return this.socket.send(frame);
+    if (!this.socket.send(frame)) return false;
+    this.#sent.add(meta.id);
+    if (this.#sent.size > REMEMBERED_IDS) this.#sent.delete(this.#sent.values().next().value as string);
+    return true;
+  }
+
+  /** Whether `id` is one of the latest messages sent on this connection. */
+  sentRecently(id: string): boolean {
+    return this.#sent.has(id);
   }
 
   /** Sends a job's `failed` and remembers it until answered. */

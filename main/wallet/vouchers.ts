@@ -110,7 +110,13 @@ export function recoverSigner(digest: Uint8Array, signature: `0x${string}`): Add
   if (sValue > HALF_ORDER) {
     throw new VoucherRejectedError('malleable_signature', "the signature's s is in the upper half (a malleable signature the escrow refuses)");
   }
-  const publicKey = secp256k1.recover(digest, bytes.subarray(0, 64), v === 27 ? 0 : 1, false);
+  let publicKey: Uint8Array | null;
+  try {
+    publicKey = secp256k1.recover(digest, bytes.subarray(0, 64), v === 27 ? 0 : 1, false);
+  } catch {
+    // libsecp256k1 throws (rather than answering null) when r is not the x of any curve point: about half of random r values.
+    publicKey = null;
+  }
   if (!publicKey) throw new VoucherRejectedError('bad_signature', 'no public key can be recovered from the signature');
   return `0x${Buffer.from(keccak(publicKey.subarray(1)).subarray(12)).toString('hex')}`;
 }

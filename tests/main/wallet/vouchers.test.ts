@@ -113,6 +113,13 @@ describe('VoucherVerifier', () => {
     expect(rejection(verifier, { ...voucher, signature: `0x${body}` })).toBe('malformed');
   });
 
+  it('rejects an r that is no curve point as a bad signature (libsecp256k1 throws there rather than answering)', async () => {
+    const voucher = await sign(100n);
+    const s = voucher.signature.slice(66, 130);
+    // x = 5 is on no point of secp256k1 (5³ + 7 = 132 is not a square mod p).
+    expect(rejection(verifier, { ...voucher, signature: `0x${'0'.repeat(63)}5${s}1b` })).toBe('bad_signature');
+  });
+
   it.each([
     ['a missing field', { cumulativeAmount: undefined }],
     ['a negative amount', { cumulativeAmount: '-1' }],

@@ -78,13 +78,13 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (!tray) app.quit();
   });
-  // Quitting leaves the network first (paused, running jobs reported, socket closed with 1000), for at most 3 s.
+  // Quitting leaves the network first (paused, running jobs reported, socket closed with 1000), for at most 6 s.
   let left = false;
   app.on('before-quit', (event) => {
     if (left || !node) return;
     event.preventDefault();
     const leaving = node.leaveNetwork().catch((error: unknown) => logger.warn('leaving the network', { error }));
-    void Promise.race([leaving, new Promise((resolve) => setTimeout(resolve, 3000))]).finally(() => {
+    void Promise.race([leaving, new Promise((resolve) => setTimeout(resolve, 6000))]).finally(() => {
       left = true;
       app.quit();
     });

@@ -9,7 +9,7 @@ import { failureCodes, type FailureCode, type Offer } from '../../shared/protoco
 import type { JobOutputs } from '../../shared/protocol/payloads.ts';
 import { embeddingJobOutputs, ocrJobOutputs, tensorJobOutputs, workerInputs } from '../../shared/protocol/results.ts';
 import { errorMessage } from '../../shared/errors.ts';
-import type { ModelCache } from '../models/cache.ts';
+import { ModelCacheError, type ModelCache } from '../models/cache.ts';
 import type { WorkerSupervisor } from '../worker/supervisor.ts';
 
 export interface JobRun {
@@ -86,7 +86,10 @@ async function runInWorker(offer: Offer, supervisor: WorkerSupervisor, models: M
   try {
     await models.ensure(sha256, offer.model.url);
   } catch (error) {
-    throw new JobRunFailure('model_unavailable', `the model ${offer.model.id} could not be fetched: ${errorMessage(error)}`);
+    // Only the kind of failure goes back to the network: the detail (an HTTP status, the hash of what came back) would
+    // tell a network what answers at an address the node refused or reached, so it stays out of the reply.
+    const kind = error instanceof ModelCacheError ? error.code : 'download_failed';
+    throw new JobRunFailure('model_unavailable', `the model ${offer.model.id} could not be fetched (${kind})`);
   }
   const release = models.acquire(sha256);
   try {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { totalmem } from 'node:os';
 import type { LocalAccount } from 'viem';
 import { join } from 'node:path';
@@ -85,8 +86,9 @@ export class NodeNetwork {
       const models = await ModelCache.open({
         dir: join(options.dataDir, MODELS_DIR),
         quotaBytes: options.limits().modelDiskQuotaMiB * 1024 ** 2,
-        // The network the user chose may live on this machine or the LAN; every other local address stays refused.
-        trustedLocalOrigins: [new URL(networkUrl).origin],
+        // A network the user named by a local address (the embedded one, a rig on the LAN) may serve models from it;
+        // a network named by host name may not: its DNS could point that name at this machine's own services.
+        trustedLocalOrigins: isLiteralAddress(new URL(networkUrl).hostname) ? [new URL(networkUrl).origin] : [],
       });
       const durations = new Map<string, number>();
       const client = new NetworkClient({
@@ -106,6 +108,8 @@ export class NodeNetwork {
         counters: options.counters,
         onStatus: options.onStatus,
         onJobChanged: (jobId) => {
+          // A job ended by the shutdown after the store closed: nothing left to tell.
+          if (!options.store.db.open) return;
           const job = options.store.jobs.get(jobId);
           if (job && job.state === 'succeeded' && job.startedAt !== null && job.finishedAt !== null) {
             const ms = Math.max(1, job.finishedAt - job.startedAt);
@@ -158,6 +162,11 @@ export function offerPolicy(offer: Offer, limits: Limits, durations: ReadonlyMap
   const perHour = (offer.price * BigInt(HOUR_MS)) / BigInt(Math.max(1, Math.round(averageMs)));
   const verdict = acceptsOffer(limits, perHour);
   return verdict.accept ? null : { reason: 'price_too_low', message: verdict.text };
+}
+
+/** An IP address (v4, or v6 in brackets as URLs write it), not a name that DNS could point anywhere. */
+function isLiteralAddress(hostname: string): boolean {
+  return isIP(hostname.replace(/^\[(.*)\]$/, '$1')) !== 0;
 }
 
 const mib = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);

@@ -90,8 +90,11 @@ export class ProviderNode {
   #paymentsStarting: Promise<void> | null = null;
   readonly #keyWrap: KeyWrap;
   #network: NodeNetwork | null = null;
-  #networkStarting: Promise<void> | null = null;
+  /** Start, stop and restart of the network run one after another: never two clients or two coordinators at once. */
+  #networkQueue: Promise<void> = Promise.resolve();
   #networkWanted = false;
+  /** Bumped for every network started: callbacks of an older one are ignored. */
+  #networkGeneration = 0;
   /** Why there is no network, when starting it failed: shown in the network status. */
   #networkProblem: string | null = null;
   #lastPayee: string | null = null;
@@ -385,13 +388,21 @@ export class ProviderNode {
    */
   startNetwork(): Promise<void> {
     this.#networkWanted = true;
-    this.#networkStarting ??= this.#openNetwork().finally(() => (this.#networkStarting = null));
-    return this.#networkStarting;
+    return this.#queueNetwork(() => this.#openNetwork());
+  }
+
+  #queueNetwork(step: () => Promise<void>): Promise<void> {
+    this.#networkQueue = this.#networkQueue.then(step, step);
+    return this.#networkQueue;
   }
 
   async #openNetwork(): Promise<void> {
-    await this.startPayments();
     if (this.#closed || this.#network || !this.#networkWanted) return;
+    // Connected already, or connecting (a chain change restarts payments itself): never a second chain.
+    if (!this.#payments) await this.startPayments();
+    if (this.#closed || this.#network || !this.#networkWanted) return;
+    const generation = ++this.#networkGeneration;
+    const current = (): boolean => !this.#closed && generation === this.#networkGeneration;
     const worker = this.#worker;
     const payments = this.#payments;
     try {
@@ -412,12 +423,16 @@ export class ProviderNode {
         logger: this.#log,
         counters: this.networkCounters,
         onStatus: (status) => {
-          if (this.#closed) return;
+          if (!current()) return;
           this.#events.emit('network.changed', status);
           if (status.state === 'connected' && !status.local) this.#adoptPaymentTerms();
         },
-        onJobChanged: () => this.#jobsChanged(),
-        onVoucherStored: () => this.wallet.vouchersStored(),
+        onJobChanged: () => {
+          if (current()) this.#jobsChanged();
+        },
+        onVoucherStored: () => {
+          if (current()) this.wallet.vouchersStored();
+        },
       });
       if (this.#closed || !this.#networkWanted) return void (await network.close());
       this.#network = network;
@@ -444,16 +459,18 @@ export class ProviderNode {
     void this.#restartPayments();
   }
 
-  async #restartNetwork(): Promise<void> {
-    if (!this.#networkWanted) return;
-    await this.#networkStarting;
-    await this.#stopNetwork();
-    if (!this.#closed) await this.startNetwork();
+  #restartNetwork(): Promise<void> {
+    if (!this.#networkWanted) return Promise.resolve();
+    return this.#queueNetwork(async () => {
+      await this.#stopNetwork();
+      await this.#openNetwork();
+    });
   }
 
   async #stopNetwork(): Promise<void> {
     const network = this.#network;
     this.#network = null;
+    this.#networkGeneration++;
     await network?.close().catch((error: unknown) => this.#log.warn(`closing the network: ${errorMessage(error)}`));
   }
 
@@ -506,10 +523,9 @@ export class ProviderNode {
    * Leaves the network cleanly — says paused, reports running jobs failed,
    * closes the socket — before close(). Quitting calls it first.
    */
-  async leaveNetwork(): Promise<void> {
+  leaveNetwork(): Promise<void> {
     this.#networkWanted = false;
-    await this.#networkStarting;
-    await this.#stopNetwork();
+    return this.#queueNetwork(() => this.#stopNetwork());
   }
 
   /** On the local chain the wallet gets gas money from the faucet, so claims work out of the box. */
@@ -528,6 +544,7 @@ export class ProviderNode {
     if (this.#jobsTimer) clearTimeout(this.#jobsTimer);
     // Normally left already (leaveNetwork); if not, stop taking work now — the store closes next.
     this.#networkWanted = false;
+    this.#networkGeneration++;
     void this.#network?.client.stop().catch(() => undefined);
     void this.#network?.embedded?.close().catch(() => undefined);
     this.#network = null;

@@ -51,6 +51,8 @@ export const CLOSE_CODES = {
 export const LOGIN_TIMEOUT_MS = 30_000;
 /** Frames waiting to be handled before reading pauses. */
 const MAX_WAITING_FRAMES = 64;
+/** Before login a connection is nobody: one login frame is all it may send, and a login is small. */
+const MAX_FRAME_BEFORE_LOGIN = 16 * 1024;
 
 export interface SessionDeps {
   ctx: CoordinatorContext;
@@ -157,9 +159,15 @@ export class Session implements NodeLink {
   #receive(data: RawData): void {
     this.#lastHeard = this.#ctx.monotonic();
     if (this.#deps.closing()) return;
+    const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (this.#phase === 'login' && (frame.byteLength > MAX_FRAME_BEFORE_LOGIN || this.#waiting >= 2)) {
+      // Unauthenticated memory: a stranger may not park megabytes of frames here while the login is checked.
+      this.#ctx.log('warn', `a connection sent ${frame.byteLength} bytes before logging in; closed`);
+      this.#ws.close(1008, 'log in first');
+      return;
+    }
     this.#waiting += 1;
     if (this.#waiting > MAX_WAITING_FRAMES && !this.#ws.isPaused) this.#ws.pause();
-    const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     const work = this.#queue
       .then(() => (this.#deps.closing() ? undefined : this.#handle(frame)))
       .catch((error: unknown) => {

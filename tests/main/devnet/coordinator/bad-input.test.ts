@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES, newMessageId, PROTOCOL_VERSION } from '../../../../shared/protocol/messages.ts';
-import { scaleOutputs, startTestCoordinator, type ScriptedNode } from './harness.ts';
+import { ScriptedNode } from '../../../helpers/scripted-node.ts';
+import { scaleOutputs, startTestCoordinator } from './harness.ts';
 
 /** The connection still works: an unknown job's result gets its typed answer. */
 async function stillAnswers(node: ScriptedNode): Promise<void> {
@@ -48,6 +49,15 @@ describe('bad input from a logged-in node', () => {
     node.sendRaw('x'.repeat(MAX_FRAME_BYTES + 1));
     expect((await node.closed).code).toBe(1009);
     await expect.poll(() => coordinator.stats().rejections['frame_too_large']).toBe(1);
+  });
+
+  it('a connection that has not logged in may not send more than a login: a large frame closes it (1008)', async () => {
+    const coordinator = await startTestCoordinator();
+    const stranger = await ScriptedNode.connect(coordinator.wsUrl);
+    stranger.sendRaw('x'.repeat(1024 * 1024));
+    expect((await stranger.closed).code).toBe(1008);
+    // Others are not affected.
+    await stillAnswers(await coordinator.readyNode());
   });
 
   it('invalid UTF-8 in a text frame closes the connection (1007) and is counted', async () => {

@@ -149,7 +149,11 @@ export class NetworkSetupError extends Error {
  * recent jobs) below the user's minimum. A model never run before is tried
  * once: its first job teaches the estimate.
  */
-export function offerPolicy(offer: Offer, limits: Limits, durations: ReadonlyMap<string, number>): Decline | null {
+export function offerPolicy(
+  offer: Pick<Offer, 'price'> & { model: Pick<Offer['model'], 'sha256' | 'sizeBytes'> },
+  limits: Limits,
+  durations: ReadonlyMap<string, number>,
+): Decline | null {
   const quota = limits.modelDiskQuotaMiB * 1024 ** 2;
   if (offer.model.sizeBytes > quota) {
     return { reason: 'over_budget', message: `the model (${mib(offer.model.sizeBytes)} MiB) is larger than the model disk quota (${limits.modelDiskQuotaMiB} MiB)` };

@@ -7,7 +7,7 @@ import type { NetworkStatus } from '../../shared/network.ts';
 import type { Offer } from '../../shared/protocol/messages.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { Address } from '../../shared/voucher.ts';
-import { startEmbeddedNetwork, type EmbeddedNetwork } from '../devnet/embedded-network.ts';
+import type { EmbeddedNetwork } from '../devnet/embedded-network.ts';
 import { ModelCache } from '../models/cache.ts';
 import { NetworkClient, type Availability, type Decline, type NodeCapabilities } from '../network/client.ts';
 import { workerExecutor } from '../network/executor.ts';
@@ -72,6 +72,8 @@ export class NodeNetwork {
           'The embedded local network pays on the local chain: choose "Local chain" in Settings → Payments, or enter the URL of a network to work for in Settings → Network.',
         );
       }
+      // Loaded only for the embedded network: its coordinator, ledger and workload (with the OCR models in memory).
+      const { startEmbeddedNetwork } = await import('../devnet/embedded-network.ts');
       embedded = await startEmbeddedNetwork({
         dataDir: options.dataDir,
         payments: local,

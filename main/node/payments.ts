@@ -2,7 +2,7 @@ import { erc20Abi } from 'viem';
 import { z } from 'zod';
 import type { Settings } from '../../shared/settings.ts';
 import { addressSchema } from '../../shared/voucher.ts';
-import { startLocalPayments, type LocalPayments } from '../devnet/local-network.ts';
+import type { LocalPayments } from '../devnet/local-network.ts';
 import type { NodeStateRepository } from '../store/node-state.ts';
 import { customProfile, localProfile, presetProfile, publicClientFor } from '../wallet/chains.ts';
 import type { PaymentNetwork } from '../wallet/service.ts';
@@ -32,6 +32,8 @@ export interface OpenedPaymentNetwork {
 /** Connects the wallet's chain named by the settings: the embedded local chain, a preset, or a custom RPC. */
 export async function openPaymentNetwork(settings: Settings, dataDir: string, nodeState: NodeStateRepository): Promise<OpenedPaymentNetwork> {
   if (settings.chain === 'local') {
+    // Loaded only for the local chain: Hardhat's EDR is tens of MB a node on a real chain never needs.
+    const { startLocalPayments } = await import('../devnet/local-network.ts');
     const local = await startLocalPayments({ dataDir });
     const profile = localProfile(local.chain.viemChain);
     return {

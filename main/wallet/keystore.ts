@@ -1,10 +1,9 @@
-import { decryptKeystoreJson, encryptKeystoreJson } from 'ethers/wallet';
+import type { decryptKeystoreJson, encryptKeystoreJson } from 'ethers/wallet';
 import { mnemonicToAccount } from 'viem/accounts';
 import type { Address, Hex } from '../../shared/voucher.ts';
 import { WalletError } from './errors.ts';
 import { damaged, keystoreSchema, sameAddress, type Keystore } from './key-file.ts';
 import { entropyToPhrase, phraseToEntropy } from './recovery-phrase.ts';
-import { useThreadPoolScrypt } from './scrypt.ts';
 
 /**
  * The passphrase layer: Web3 Secret Storage v3 (scrypt, AES-128-CTR, keccak
@@ -12,7 +11,21 @@ import { useThreadPoolScrypt } from './scrypt.ts';
  * section. Only this module sees ethers, and none of ethers' messages leave it
  * (they can contain the values they were given).
  */
-useThreadPoolScrypt();
+type EthersKeystore = { decryptKeystoreJson: typeof decryptKeystoreJson; encryptKeystoreJson: typeof encryptKeystoreJson };
+let ethersKeystore: Promise<EthersKeystore> | undefined;
+
+/**
+ * ethers, loaded the first time a key file is sealed or opened: it is tens of
+ * MB of memory a node that runs for weeks between unlocks should not carry.
+ */
+function keystoreCodec(): Promise<EthersKeystore> {
+  ethersKeystore ??= (async () => {
+    const [wallet, { useThreadPoolScrypt }] = await Promise.all([import('ethers/wallet'), import('./scrypt.ts')]);
+    useThreadPoolScrypt();
+    return wallet;
+  })();
+  return ethersKeystore;
+}
 
 export type HdPath = `m/44'/60'/${string}`;
 
@@ -35,7 +48,7 @@ export async function sealKeystore(secret: WalletSecret, address: Address, passp
   };
   let json: string;
   try {
-    json = await encryptKeystoreJson(account, passphrase, { scrypt: { N: scryptN, r: SCRYPT_R, p: SCRYPT_P }, client: 'hearth' });
+    json = await (await keystoreCodec()).encryptKeystoreJson(account, passphrase, { scrypt: { N: scryptN, r: SCRYPT_R, p: SCRYPT_P }, client: 'hearth' });
   } catch {
     throw new Error('Encrypting the wallet key failed.');
   }
@@ -54,9 +67,9 @@ export async function sealKeystore(secret: WalletSecret, address: Address, passp
  * message says both.
  */
 export async function openKeystore(keystore: Keystore, passphrase: string, expected: { address: Address; file: string }): Promise<WalletSecret> {
-  let decrypted: Awaited<ReturnType<typeof decryptKeystoreJson>>;
+  let decrypted: Awaited<ReturnType<EthersKeystore['decryptKeystoreJson']>>;
   try {
-    decrypted = await decryptKeystoreJson(JSON.stringify(keystore), passphrase);
+    decrypted = await (await keystoreCodec()).decryptKeystoreJson(JSON.stringify(keystore), passphrase);
   } catch (error) {
     if (isIncorrectPassword(error)) {
       throw new WalletError('wrong_passphrase', 'The passphrase is wrong (or the key file was altered).');

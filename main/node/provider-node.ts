@@ -345,6 +345,8 @@ export class ProviderNode {
     this.store.workerEvents.record(this.#now(), type, pid, detail);
     if (event.type === 'started') this.#lastProviders = event.providers;
     if (type === 'crashed' || type === 'gave_up') this.#log.warn(`inference worker ${type}`, detail);
+    // Giving up, or starting again after it, changes what the network is told.
+    if (type === 'gave_up' || type === 'started') queueMicrotask(() => this.#network?.client.setAvailability());
     this.#announceWorker();
   }
 
@@ -419,7 +421,7 @@ export class ProviderNode {
         worker,
         nodeKey,
         payee: () => this.wallet.status().address,
-        available: () => (this.#status.state === 'running' ? { state: 'running', reason: null } : { state: 'paused', reason: this.#status.reason.slice(0, 256) }),
+        available: () => this.#availability(),
         logger: this.#log,
         counters: this.networkCounters,
         onStatus: (status) => {
@@ -472,6 +474,17 @@ export class ProviderNode {
     this.#network = null;
     this.#networkGeneration++;
     await network?.close().catch((error: unknown) => this.#log.warn(`closing the network: ${errorMessage(error)}`));
+  }
+
+  /**
+   * What the network is told: paused with the policy's reason, or — while the
+   * worker has given up after repeated crashes — paused for that, so no offer
+   * is taken only to fail.
+   */
+  #availability(): { state: 'running' | 'paused'; reason: string | null } {
+    if (this.#status.state !== 'running') return { state: 'paused', reason: this.#status.reason.slice(0, 256) };
+    if (this.#worker?.status().state === 'failed') return { state: 'paused', reason: 'The inference worker stopped after repeated crashes' };
+    return { state: 'running', reason: null };
   }
 
   /** The network as the UI shows it; before it starts (or when it could not), why not. */

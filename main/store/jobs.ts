@@ -169,6 +169,30 @@ export class JobsRepository {
     );
   }
 
+  /**
+   * A write whose loss only repeats what the protocol already tolerates,
+   * committed without waiting for its fsync (synchronous=NORMAL for this one
+   * commit): two of a job's four commits, which matter where fsync is slow (a
+   * busy or consumer disk: milliseconds each, paid in series on the node's
+   * one thread for every small job). A killed process loses nothing (the write is in
+   * the OS). A power cut may lose it, but never with a later commit kept: the
+   * WAL is appended in order and every FULL commit's fsync covers what came
+   * before. The writes the exactly-once rules order before a message (accept,
+   * result, failure, voucher) stay FULL.
+   */
+  #withoutFsync<T>(write: () => T): T {
+    // Inside a caller's transaction, its commit decides (SQLite refuses the pragma there anyway).
+    if (this.#db.inTransaction) return write();
+    const level = this.#db.pragma('synchronous', { simple: true }) as number;
+    if (level < 2) return write();
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      return write();
+    } finally {
+      this.#db.pragma(`synchronous = ${level}`);
+    }
+  }
+
   /** Records an accepted job; a repeated offer with the same id changes nothing. Returns whether it was new. */
   insertAccepted(job: NewJob): boolean {
     return this.#insert.run({ payer: null, offerId: null, ...job, price: baseUnitsToString(job.price) }).changes === 1;
@@ -195,8 +219,9 @@ export class JobsRepository {
     return this.#recent.all({ limit, before }).map(toJob);
   }
 
+  /** Not fsync'd (see #withoutFsync): lost in a power cut, the job is still unfinished, and start-up fails it `interrupted` all the same. */
   markRunning(id: string, at: number): boolean {
-    return this.#start.run({ id, at }).changes === 1;
+    return this.#withoutFsync(() => this.#start.run({ id, at }).changes === 1);
   }
 
   markSucceeded(id: string, at: number, resultHash: string, executionProvider: string): boolean {
@@ -237,15 +262,22 @@ export class JobsRepository {
       .immediate();
   }
 
-  /** The coordinator acknowledged the job's result or failure: its stored result message is no longer needed. */
+  /**
+   * The coordinator acknowledged the job's result or failure: its stored result
+   * message is no longer needed. Not fsync'd (see #withoutFsync): lost in a
+   * power cut, the stored message is sent again after the next login, and the
+   * coordinator acknowledges a repeat as it did the first.
+   */
   markReported(id: string, at: number): boolean {
-    return this.#db
-      .transaction(() => {
-        const changed = this.#report.run({ id, at }).changes === 1;
-        this.#deleteFrame.run(id);
-        return changed;
-      })
-      .immediate();
+    return this.#withoutFsync(() =>
+      this.#db
+        .transaction(() => {
+          const changed = this.#report.run({ id, at }).changes === 1;
+          this.#deleteFrame.run(id);
+          return changed;
+        })
+        .immediate(),
+    );
   }
 
   markPaid(id: string, voucherId: number): boolean {

@@ -12,6 +12,10 @@
 // - api: a contract call over headless HTTP (token check, zod decode/encode)
 //   vs a bare node:http server answering the same JSON — the price of the
 //   contract binding per call.
+// - network: jobs through coordinator → node → worker → voucher vs the worker
+//   alone, and the node's memory over 50,000 jobs, see tests/bench/network.ts.
+//
+// `node tests/bench/run.ts network worker` runs only the sections named.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,9 +25,20 @@ import BetterSqlite3 from 'better-sqlite3';
 import { runHeadless } from '../../main/headless/run.ts';
 import { silentLogger } from '../../main/node/log.ts';
 import { Store } from '../../main/store/index.ts';
+import { benchNetwork } from './network.ts';
 import { benchPayments } from './payments.ts';
 import { benchPolicy } from './policy.ts';
 import { benchWorker } from './worker.ts';
+
+const SECTIONS = ['store', 'api', 'payments', 'policy', 'worker', 'network'] as const;
+const chosen = process.argv.slice(2);
+for (const name of chosen) {
+  if (!(SECTIONS as readonly string[]).includes(name)) {
+    console.error(`unknown bench section "${name}"; the sections: ${SECTIONS.join(', ')}`);
+    process.exit(2);
+  }
+}
+const wanted = (name: (typeof SECTIONS)[number]): boolean => chosen.length === 0 || chosen.includes(name);
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
 const results: string[] = [];
@@ -41,7 +56,7 @@ async function time(fn: () => unknown): Promise<number> {
 }
 
 // ---- store -------------------------------------------------------------
-{
+if (wanted('store')) {
   const N = 3000;
   console.log(`store: ${N} finished jobs, one transaction each`);
   const raw = new BetterSqlite3(join(dir, 'raw.db'));
@@ -74,7 +89,7 @@ async function time(fn: () => unknown): Promise<number> {
 }
 
 // ---- api ---------------------------------------------------------------
-{
+if (wanted('api')) {
   const N = 2000;
   console.log(`api: ${N} sequential calls over loopback HTTP`);
   const body = JSON.stringify({ ok: true, value: { state: 'running', reason: 'Ready to take work', since: 1, pausedUntil: null, version: '0.1.0', dataDir: '/d', nodeName: 'n' } });
@@ -102,14 +117,25 @@ async function time(fn: () => unknown): Promise<number> {
   results.push(`api: hearth/baseline = ${(hearth / baseline).toFixed(2)}`);
 }
 
-console.log('payments: vouchers and claims (see tests/bench/payments.ts)');
-results.push(...(await benchPayments(dir, (line) => console.log(line))));
+if (wanted('payments')) {
+  console.log('payments: vouchers and claims (see tests/bench/payments.ts)');
+  results.push(...(await benchPayments(dir, (line) => console.log(line))));
+}
 
-console.log('policy: contribution limits (see tests/bench/policy.ts)');
-results.push(...(await benchPolicy((line) => console.log(line))));
+if (wanted('policy')) {
+  console.log('policy: contribution limits (see tests/bench/policy.ts)');
+  results.push(...(await benchPolicy((line) => console.log(line))));
+}
 
-console.log('worker: the supervised, sandboxed inference worker');
-results.push(...(await benchWorker((line) => console.log(line))));
+if (wanted('worker')) {
+  console.log('worker: the supervised, sandboxed inference worker');
+  results.push(...(await benchWorker((line) => console.log(line))));
+}
+
+if (wanted('network')) {
+  console.log('network: coordinator → node → worker → voucher, and the node\'s memory (see tests/bench/network.ts)');
+  results.push(...(await benchNetwork(dir, (line) => console.log(line))));
+}
 
 rmSync(dir, { recursive: true, force: true });
 console.log('\nratios (throughput, higher is better; 1.00 = as fast as the baseline):');

@@ -39,6 +39,8 @@ describe('packaging (electron-builder.yml)', () => {
   it('ships the built app in an asar archive, without sources or source maps', async () => {
     const config = await load();
     expect(config.asar).toBe(true);
-    expect(config.files).toEqual([{ filter: ['dist/**', 'package.json', 'resources/contracts/*.json', '!**/*.map'] }]);
+    expect(config.files).toEqual([
+      { filter: ['dist/**', 'package.json', 'resources/contracts/*.json', 'resources/devnet/**/*.png', 'resources/devnet/**/*.json', '!**/*.map'] },
+    ]);
   });
 });

@@ -39,16 +39,21 @@ function ConnectionLine({ status }: { status: NetworkStatus }): ReactElement {
   );
 }
 
-function NetworkUrlField({ settings }: { settings: Settings }): ReactElement {
-  const stored = settings.networkUrl ?? '';
+/** A field's draft, which follows the stored value when it changes elsewhere (another window, the API). */
+function useStoredDraft(stored: string): [string, (value: string) => void] {
   const [value, setValue] = useState(stored);
   const [known, setKnown] = useState(stored);
-  const [state, save] = useSave();
-  // Changed elsewhere (another window, the API): the stored value replaces the draft.
   if (stored !== known) {
     setKnown(stored);
     setValue(stored);
   }
+  return [value, setValue];
+}
+
+function NetworkUrlField({ settings }: { settings: Settings }): ReactElement {
+  const stored = settings.networkUrl ?? '';
+  const [value, setValue] = useStoredDraft(stored);
+  const [state, save] = useSave();
   const check = checkNetworkUrl(value);
   const dirty = check.ok ? check.value !== settings.networkUrl : value.trim() !== stored;
   const submit = (event: FormEvent): void => {
@@ -105,13 +110,8 @@ function NetworkUrlField({ settings }: { settings: Settings }): ReactElement {
 
 function JobRateField({ settings }: { settings: Settings }): ReactElement {
   const stored = String(settings.localJobRate);
-  const [value, setValue] = useState(stored);
-  const [known, setKnown] = useState(stored);
+  const [value, setValue] = useStoredDraft(stored);
   const [state, save] = useSave();
-  if (stored !== known) {
-    setKnown(stored);
-    setValue(stored);
-  }
   const check = checkJobRate(value);
   const dirty = check.ok ? check.value !== settings.localJobRate : value.trim() !== stored;
   const submit = (event: FormEvent): void => {

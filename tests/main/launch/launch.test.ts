@@ -59,17 +59,24 @@ describe('npm start', () => {
   it('hands over to a working Electron and returns its exit code', async () => {
     const dir = tempDir();
     const fake = join(dir, 'electron');
-    // Stands in for Electron: records its argument (the app folder), then runs until told to stop.
-    writeFileSync(fake, `#!/bin/sh\necho "$@" > "${join(dir, 'args')}"\ntrap 'exit 0' TERM\nwhile true; do sleep 0.1; done\n`);
+    const args = join(dir, 'args');
+    // Stands in for Electron: ready for SIGTERM first, then records its arguments (the app folder), then runs until told to stop.
+    writeFileSync(fake, `#!/bin/sh\ntrap 'exit 0' TERM\necho "$@" > "${args}.partial" && mv "${args}.partial" "${args}"\nwhile true; do sleep 0.1; done\n`);
     chmodSync(fake, 0o755);
     const run = launch({ HEARTH_DATA_DIR: tempDir(), DISPLAY: ':99', HEARTH_ELECTRON: fake });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Stopped once Electron runs, not after a fixed wait: the launcher's start-up alone takes 0.6–1.1 s on a busy
+    // 2-core machine, and a SIGTERM before it has handed over ends it before it forwards signals.
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(args)) {
+      if (Date.now() > deadline) throw new Error('the launcher did not start Electron within 15 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     run.stop();
     const { code, stdout } = await run.done;
     expect(code).toBe(0);
     expect(stdout).not.toContain('headless');
     const { readFileSync } = await import('node:fs');
     // The main process's V8 flags (a small young generation: README, "Benchmarks"), the app folder, then the user's flags.
-    expect(readFileSync(join(dir, 'args'), 'utf8').trim()).toBe(`--js-flags=--max-semi-space-size=1 ${root} --port 0`);
+    expect(readFileSync(args, 'utf8').trim()).toBe(`--js-flags=--max-semi-space-size=1 ${root} --port 0`);
   });
 });

@@ -139,7 +139,8 @@ describe('ProviderNode', () => {
 
   it('takes over a lock whose pid now belongs to another program (a reboot reused it)', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'hearth.lock'), '1 12345'); // pid 1 is alive, but did not start at tick 12345
+    // pid 1 is alive, but did not start at this tick (a fixed tick could be pid 1's own on a freshly booted machine).
+    writeFileSync(join(dir, 'hearth.lock'), `1 ${Number(processStartTime(1) ?? 0) + 1}`);
     expect(start(dir).status().state).toBe('running');
     expect(readFileSync(join(dir, 'hearth.lock'), 'utf8')).toBe(`${process.pid} ${processStartTime(process.pid)}`);
   });

@@ -106,6 +106,11 @@ export class CoordinatorSocket {
     return this.#ws.readyState === WebSocket.OPEN;
   }
 
+  /** Bytes sent but not yet handed to the operating system: what the peer (or the network) has not taken yet. */
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount;
+  }
+
   /** Sends one frame; false when the socket is no longer open (the frame is dropped). */
   send(frame: string): boolean {
     if (!this.isOpen) return false;

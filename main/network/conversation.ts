@@ -122,15 +122,20 @@ export class Conversation {
   }
 
   #onOffer(message: CoordinatorMessageOf<'offer'>): void {
-    const { terms, manifest, jobs, counters, rejections } = this.#deps;
+    const { jobs, counters, rejections } = this.#deps;
     if (!this.#deps.isRunning()) {
       // stop() is settling the running jobs on this still-open connection.
       counters.declined('shutting_down');
       this.send({ type: 'decline', jobId: message.offer.jobId, reason: 'shutting_down', message: 'Hearth is shutting down' });
       return;
     }
-    const network: NetworkContext = { chainId: terms.chainId, payer: terms.payer, coordinatorUrl: manifest.coordinator };
-    jobs.handleOffer(message, this.session, network, rejections);
+    jobs.handleOffer(message, this.session, this.#network(), rejections);
+  }
+
+  /** The network this connection was dialled for: its jobs are stored under it, and only its jobs are re-sent here. */
+  #network(): NetworkContext {
+    const { terms, manifest } = this.#deps;
+    return { chainId: terms.chainId, escrow: terms.escrow, payer: terms.payer, coordinatorUrl: manifest.coordinator };
   }
 
   /** An offer that broke the schema but names its job: declined with the reason that fits, so the coordinator need not wait. */
@@ -192,7 +197,7 @@ export class Conversation {
   }
 
   async #loggedIn(): Promise<void> {
-    const { options, jobs, log, terms } = this.#deps;
+    const { options, jobs, log } = this.#deps;
     this.session.loggedIn = true;
     this.session.loginId = null;
     this.#deps.onLoggedIn();
@@ -211,8 +216,13 @@ export class Conversation {
     this.send({ type: 'capabilities', ...capabilities, maxConcurrentJobs });
     this.send(availabilityMessage(options.available()));
     jobs.attach(this.session);
-    const resent = jobs.resendUnreported(this.session, terms.payer);
-    if (resent > 0) log.info(`sent ${resent} unacknowledged job outcomes again`);
+    // Paged: it goes on as the coordinator answers, and ends with the session.
+    jobs
+      .resendUnreported(this.session, this.#network())
+      .then((resent) => {
+        if (resent > 0) log.info(`sent ${resent} unacknowledged job outcomes again`);
+      })
+      .catch((error: unknown) => log.error('sending unacknowledged job outcomes again failed; they are sent at the next login', { error: errorMessage(error) }));
   }
 
   #onError(error: CoordinatorMessageOf<'error'>): void {

@@ -5,7 +5,9 @@
  * result is sent (or its failure stored, THEN `failed` sent); the
  * coordinator's ack marks it reported. A crash between any two steps leaves a
  * row that start-up (interruptUnfinished) and the next login (unreported)
- * finish. Vouchers are vouchers.ts.
+ * finish. A stored result goes out on a session whose login named another
+ * payee (a wallet created or changed since it was signed) only signed again
+ * for that payee, replacing the stored one first. Vouchers are vouchers.ts.
  */
 import { getAddress, type LocalAccount } from 'viem';
 import { jobResultTypedData, hashOutputs, NO_PAYEE } from '../../shared/protocol/eip712.ts';
@@ -13,6 +15,7 @@ import {
   encodeNodeMessage,
   MAX_TEXT_CHARS,
   newMessageId,
+  parseNodeMessage,
   PROTOCOL_VERSION,
   type CoordinatorErrorCode,
   type CoordinatorMessageOf,
@@ -21,8 +24,8 @@ import {
   type Offer,
 } from '../../shared/protocol/messages.ts';
 import { errorMessage } from '../../shared/errors.ts';
-import type { Address } from '../../shared/voucher.ts';
-import type { JobsRepository, StoredJob } from '../store/jobs.ts';
+import { sameAddress, type Address } from '../../shared/voucher.ts';
+import type { JobNetwork, JobsRepository, StoredJob, StoredResult, UnreportedPage } from '../store/jobs.ts';
 import { failureOf, isFailureCode, type JobExecutor, type JobRun, type JobRunFailure } from './executor.ts';
 import { checkOffer, type Decline } from './offer-check.ts';
 import { offerRejection, type NetworkCounters, type RejectionLog } from './rejections.ts';
@@ -30,7 +33,7 @@ import type { Session } from './session.ts';
 
 export type JobStore = Pick<
   JobsRepository,
-  'acceptJob' | 'get' | 'markRunning' | 'succeed' | 'fail' | 'rejectResult' | 'markReported' | 'unreported'
+  'acceptJob' | 'get' | 'markRunning' | 'succeed' | 'replaceResult' | 'fail' | 'rejectResult' | 'markReported' | 'unreported'
 >;
 
 export interface Availability {
@@ -44,12 +47,22 @@ export interface JobLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** What a job needs from the network it came from. */
-export interface NetworkContext {
-  chainId: number;
-  payer: Address;
+/** What a job needs from the network it came from: who it is (chain, escrow, payer) and where its coordinator is. */
+export interface NetworkContext extends JobNetwork {
   coordinatorUrl: string;
 }
+
+/**
+ * The re-send after a login goes a page at a time and holds back while this
+ * many messages wait for their answer, or while this much is queued on the
+ * socket: the coordinator answers in order, so a window keeps it busy, and a
+ * node with 50,000 results from a long outage holds neither all of them in
+ * memory nor all of them in the socket's buffer. The rest follow as answers arrive.
+ */
+export const RESEND_WINDOW = 64;
+export const RESEND_BUFFERED_BYTES = 1024 * 1024;
+/** Rows read from the store at once (a result frame may be megabytes). */
+const RESEND_PAGE = 16;
 
 export interface JobRunnerOptions {
   jobs: JobStore;
@@ -84,6 +97,8 @@ export class JobRunner {
   readonly #inFlight = new Map<string, InFlight>();
   /** The session results are sent on; null while disconnected (they are sent after the next login). */
   #session: Session | null = null;
+  /** The re-send waiting for room (an answer, or the session's end). */
+  #wakers: (() => void)[] = [];
 
   constructor(options: JobRunnerOptions) {
     this.#options = options;
@@ -96,6 +111,7 @@ export class JobRunner {
   /** The logged-in session, or null while there is none. */
   attach(session: Session | null): void {
     this.#session = session;
+    this.#wake();
   }
 
   // ---- offers ------------------------------------------------------------------------
@@ -132,6 +148,8 @@ export class JobRunner {
       acceptedAt: now(),
       deadlineAt: offer.deadlineAt,
       payer: getAddress(offer.payer),
+      chainId: network.chainId,
+      escrow: network.escrow,
       offerId: message.id,
     });
     session.send({ type: 'accept', jobId: offer.jobId });
@@ -204,10 +222,46 @@ export class JobRunner {
     };
     const frame = encodeNodeMessage(message);
     // Stored first: a result that reaches the coordinator is always one the node can account for.
-    if (!jobs.succeed(offer.jobId, { at: completedAt, resultHash, executionProvider: run.executionProvider, durationMs: run.durationMs, messageId: id, frame })) return;
+    const stored = { at: completedAt, resultHash, executionProvider: run.executionProvider, durationMs: run.durationMs, messageId: id, frame, payee };
+    if (!jobs.succeed(offer.jobId, stored)) return;
     counters.jobFinished('succeeded', { code: null, durationMs: run.durationMs });
     this.#options.onJobChanged(offer.jobId);
-    this.#session?.sendFrame(frame, { type: 'result', id, jobId: offer.jobId }, { kind: 'result', jobId: offer.jobId });
+    // Another session may have logged in (a new wallet) while it was signed: #sendResult signs it again for that one.
+    const current = this.#session;
+    if (current) await this.#sendResult(current, network, { id: offer.jobId, price: offer.price }, { messageId: id, frame, payee });
+  }
+
+  /**
+   * Sends a stored result on `session`. One signed for another payee than the
+   * session's login — a wallet created or changed since — is refused by the
+   * coordinator, and the work would go unpaid: it is signed again for the
+   * session's payee (same hash, price and completedAt) and stored in place of
+   * the old message before it is sent. Returns whether it was sent.
+   */
+  async #sendResult(session: Session, network: JobNetwork, job: { id: string; price: bigint }, result: StoredResult): Promise<boolean> {
+    const payee = session.payee ?? NO_PAYEE;
+    let frame = result.frame;
+    if (result.payee === null || !sameAddress(result.payee, payee)) {
+      try {
+        frame = await this.#signAgain(network.chainId, job, result.frame, payee);
+      } catch (error) {
+        this.#options.logger.error('a stored result could not be signed for the new payee; it is sent again at the next login', { jobId: job.id, error: errorMessage(error) });
+        return false;
+      }
+      // Acknowledged, refused or paid meanwhile: nothing left to send.
+      if (!this.#options.jobs.replaceResult(job.id, { messageId: result.messageId, frame, payee })) return false;
+    }
+    return session.sendFrame(frame, { type: 'result', id: result.messageId, jobId: job.id }, { kind: 'result', jobId: job.id });
+  }
+
+  /** The stored result message with its JobResult signed for `payee`: everything else as stored, the message id too. */
+  async #signAgain(chainId: number, job: { id: string; price: bigint }, frame: string, payee: Address): Promise<string> {
+    const parsed = parseNodeMessage(frame);
+    if (!parsed.ok || parsed.message.type !== 'result' || parsed.message.jobId !== job.id) throw new Error('the stored result message is not a result for this job');
+    const { message } = parsed;
+    const fields = { jobId: message.jobId, payee, resultHash: message.resultHash, price: job.price, completedAt: message.completedAt };
+    const signature = await this.#options.nodeKey.signTypedData(jobResultTypedData(chainId, fields));
+    return encodeNodeMessage({ ...message, signature });
   }
 
   #fail(jobId: string, failure: { code: FailureCode; message: string }): void {
@@ -237,11 +291,13 @@ export class JobRunner {
 
   /** The coordinator acknowledged a result or failure. */
   acknowledged(jobId: string): void {
+    this.#wake();
     if (this.#options.jobs.markReported(jobId, this.#options.now())) this.#options.onJobChanged(jobId);
   }
 
   /** The coordinator answered a result or failure with an error. Returns whether it settled the job. */
   refused(answer: { kind: 'result' | 'failed'; jobId: string }, error: CoordinatorMessageOf<'error'>): boolean {
+    this.#wake();
     if (!REFUSALS.includes(error.code)) return false;
     const { jobs, now, counters, logger } = this.#options;
     if (answer.kind === 'failed') {
@@ -257,25 +313,55 @@ export class JobRunner {
     return true;
   }
 
-  /** After login: every result and failure of this network the coordinator has not acknowledged, sent again. */
-  resendUnreported(session: Session, payer: Address): number {
+  /**
+   * After login: every result and failure of this network the coordinator has
+   * not acknowledged, sent again (but those already sent on this session, as
+   * they ended). A page at a time, within RESEND_WINDOW and
+   * RESEND_BUFFERED_BYTES; stops when the session ends (the next login starts
+   * over). Resolves to how many were sent.
+   */
+  async resendUnreported(session: Session, network: NetworkContext): Promise<number> {
     const { jobs, now, logger } = this.#options;
+    let after: UnreportedPage['after'] = null;
     let sent = 0;
-    for (const { job, result } of jobs.unreported(payer)) {
-      if (this.#inFlight.has(job.id)) continue;
-      if (result) {
-        session.sendFrame(result.frame, { type: 'result', id: result.messageId, jobId: job.id }, { kind: 'result', jobId: job.id });
-        sent++;
-      } else if (job.state === 'failed') {
-        const code = isFailureCode(job.errorCode) ? job.errorCode : 'internal';
-        session.sendFailure(job.id, code, job.errorMessage ?? code);
-        sent++;
-      } else {
-        // A result without its stored message cannot be sent again: settle it instead of retrying forever.
-        logger.warn('a result to report has no stored message; it is marked reported', { jobId: job.id });
-        jobs.markReported(job.id, now());
+    for (;;) {
+      const page = jobs.unreported(network, { after, limit: RESEND_PAGE });
+      if (page.length === 0) return sent;
+      for (const { job, result } of page) {
+        after = { finishedAt: job.finishedAt ?? Number.MIN_SAFE_INTEGER, id: job.id };
+        if (!(await this.#room(session))) return sent;
+        // Sent on this session as it ended, or answered while we waited: nothing to send.
+        if (this.#inFlight.has(job.id) || session.awaitingJob(job.id) || jobs.get(job.id)?.reportedAt !== null) continue;
+        if (result) {
+          if (await this.#sendResult(session, network, job, result)) sent++;
+        } else if (job.state === 'failed') {
+          const code = isFailureCode(job.errorCode) ? job.errorCode : 'internal';
+          if (session.sendFailure(job.id, code, job.errorMessage ?? code)) sent++;
+        } else {
+          // A result without its stored message cannot be sent again: settle it instead of retrying forever.
+          logger.warn('a result to report has no stored message; it is marked reported', { jobId: job.id });
+          jobs.markReported(job.id, now());
+        }
       }
     }
-    return sent;
+  }
+
+  /** Waits until the re-send may send one more on `session`; false once results no longer go out on it. */
+  async #room(session: Session): Promise<boolean> {
+    for (;;) {
+      if (this.#session !== session || !session.socket.isOpen) return false;
+      const waiting = session.awaiting.size;
+      // With nothing waiting for an answer nothing would wake us: one more goes, whatever the buffer holds.
+      if (waiting === 0 || (waiting < RESEND_WINDOW && session.socket.bufferedAmount < RESEND_BUFFERED_BYTES)) return true;
+      // Each waiting message is answered (acknowledged / refused) or its session ends (attach): both wake this.
+      await new Promise<void>((resolve) => this.#wakers.push(resolve));
+    }
+  }
+
+  #wake(): void {
+    if (this.#wakers.length === 0) return;
+    const wakers = this.#wakers;
+    this.#wakers = [];
+    for (const wake of wakers) wake();
   }
 }

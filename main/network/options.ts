@@ -26,7 +26,7 @@ export type NodeCapabilities = Omit<NodeMessageOf<'capabilities'>, 'v' | 'id' | 
 
 /** The store's slices the client needs (`Store` fits). */
 export interface NetworkStore extends VoucherStore {
-  jobs: Pick<JobsRepository, 'acceptJob' | 'get' | 'markRunning' | 'succeed' | 'fail' | 'rejectResult' | 'markReported' | 'unreported' | 'payWithVoucher' | 'paidByChannel' | 'interruptUnfinished'>;
+  jobs: Pick<JobsRepository, 'acceptJob' | 'get' | 'markRunning' | 'succeed' | 'replaceResult' | 'fail' | 'rejectResult' | 'markReported' | 'unreported' | 'payWithVoucher' | 'paidByChannel' | 'interruptUnfinished'>;
   nodeState: PinStore;
 }
 

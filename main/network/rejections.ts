@@ -38,8 +38,10 @@ export const rejectionReasons = [
   'voucher_not_increasing',
   'voucher_no_payee',
   'voucher_unknown_jobs',
-  // A voucher naming jobs its cumulative amount does not cover (an old voucher sent again with newer jobs).
+  // A voucher naming jobs its cumulative amount does not cover (an old voucher sent again with newer jobs): stored, those jobs not paid.
   'voucher_overpays',
+  // A voucher raising what can be claimed without paying any of this node's jobs: stored, the rise attributed to none (vouchers.ts).
+  'voucher_unattributed',
 ] as const;
 export type RejectionReason = (typeof rejectionReasons)[number];
 // Every frame-level parse failure is a rejection reason of its own.

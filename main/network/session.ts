@@ -69,6 +69,12 @@ export class Session {
     return true;
   }
 
+  /** Whether a result or failure of `jobId` sent on this connection waits for its answer. */
+  awaitingJob(jobId: string): boolean {
+    for (const answer of this.awaiting.values()) if (answer.jobId === jobId) return true;
+    return false;
+  }
+
   /** Whether `id` is one of the latest messages sent on this connection. */
   sentRecently(id: string): boolean {
     return this.#sent.has(id);

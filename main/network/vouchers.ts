@@ -5,15 +5,30 @@
  * paid, and only then acknowledged. A voucher that does not verify is
  * counted, logged and not acknowledged; a repeat of the highest one is
  * acknowledged again (the coordinator re-sends it when an ack was lost).
- * One that names jobs its amount does not cover is stored, but marks none
- * of them paid.
+ *
+ * What "paid" means for the node's jobs: a voucher of the job's own network
+ * names it, and the channel's highest voucher covers it on top of every job
+ * paid in the channel before — the highest voucher is what can be claimed, so
+ * the paid jobs never add up to more. A voucher is stored (and acknowledged)
+ * whatever it names, because its amount is money all the same:
+ * - jobs it names but does not cover are paid in its order while it covers
+ *   them; the rest stay awaiting a voucher (`voucher_overpays`);
+ * - jobs it names that the node does not hold as completed for this network
+ *   are not paid (`voucher_unknown_jobs`);
+ * - a voucher that raises the channel's amount but pays none of the node's
+ *   jobs (it names none, or only jobs already paid or unknown) pays no other
+ *   job either: the node cannot tell whose work the rise is for (another node
+ *   on the same wallet, jobs this node no longer holds, the rest of a re-send
+ *   still to come), and a job is never marked paid without a voucher naming
+ *   it. It is counted and logged once (`voucher_unattributed`): the difference
+ *   between what the vouchers are worth and what the paid jobs add up to.
  */
 import { getAddress } from 'viem';
 import { errorMessage } from '../../shared/errors.ts';
 import { baseUnitsToString } from '../../shared/money.ts';
 import type { CoordinatorMessageOf } from '../../shared/protocol/messages.ts';
-import { sameAddress, type Hex, type Voucher } from '../../shared/voucher.ts';
-import type { JobsRepository, VoucherPayment } from '../store/jobs.ts';
+import type { Hex, Voucher } from '../../shared/voucher.ts';
+import { ofNetwork, type JobsRepository, type VoucherPayment } from '../store/jobs.ts';
 import type { StoredVoucher, VoucherChannel, VouchersRepository } from '../store/vouchers.ts';
 import { VoucherRejectedError, VoucherVerifier } from '../wallet/vouchers.ts';
 import type { NetworkTerms } from './manifest.ts';
@@ -70,14 +85,16 @@ export class VoucherReceiver {
     }
     const payable = this.#payable(message.jobIds, channel);
     const paidBefore = this.#paidIn(channel);
-    let jobIds: readonly Hex[] = message.jobIds;
-    if (paidBefore + sum(payable.values()) > voucher.cumulativeAmount) {
-      // Every job paid in a channel is paid out of its highest voucher: more than it covers would be earnings the escrow never pays.
-      rejections.reject('voucher_overpays', `the voucher's cumulative amount ${voucher.cumulativeAmount} does not cover its jobs on top of the ${paidBefore} already paid; none of them is marked paid`, {
-        messageId: message.id,
-      });
-      jobIds = [];
+    // Every job paid in a channel is paid out of its highest voucher: more than it covers would be earnings the escrow never pays.
+    const uncovered = this.#uncovered(payable, voucher.cumulativeAmount - paidBefore);
+    if (uncovered.size > 0) {
+      rejections.reject(
+        'voucher_overpays',
+        `the voucher's cumulative amount ${voucher.cumulativeAmount} does not cover ${uncovered.size} of its jobs on top of the ${paidBefore} already paid; they stay unpaid until a voucher covers them`,
+        { messageId: message.id },
+      );
     }
+    const jobIds = uncovered.size === 0 ? message.jobIds : message.jobIds.filter((id) => !uncovered.has(id));
     const payment = this.#options.store.jobs.payWithVoucher(
       { cumulativeAmount: voucher.cumulativeAmount, signature: voucher.signature.toLowerCase() as `0x${string}` },
       channel,
@@ -90,20 +107,39 @@ export class VoucherReceiver {
         jobIds: payment.notPayable.slice(0, 5),
       });
     }
+    const rise = voucher.cumulativeAmount - (highest?.cumulativeAmount ?? 0n);
+    if (payment.stored && rise > 0n && payment.paid.length === 0) {
+      rejections.reject(
+        'voucher_unattributed',
+        `the voucher raises what can be claimed by ${rise} but pays none of this node's jobs (it names ${message.jobIds.length}: ${payment.alreadyPaid.length} already paid); it is stored all the same`,
+        { messageId: message.id },
+      );
+    }
     this.#options.onStored(payment.voucher, payment);
     // Stored (with its jobs paid) before this ack: the coordinator may forget to re-send it.
     session.send({ type: 'ack', ref: message.id });
     return payment;
   }
 
-  /** The prices of the named jobs a voucher would newly mark paid (completed, for this payer), by job id. */
+  /** The prices of the named jobs a voucher would newly mark paid (completed, of this network), by job id, in the voucher's order. */
   #payable(jobIds: readonly Hex[], channel: VoucherChannel): Map<string, bigint> {
     const payable = new Map<string, bigint>();
     for (const id of jobIds) {
       const job = this.#options.store.jobs.get(id);
-      if (job?.state === 'succeeded' && sameAddress(job.payer, channel.payer)) payable.set(id, job.price);
+      if (job?.state === 'succeeded' && ofNetwork(job, channel)) payable.set(id, job.price);
     }
     return payable;
+  }
+
+  /** The payable jobs past what `room` covers, taken in the voucher's order (its oldest first): these stay unpaid. */
+  #uncovered(payable: ReadonlyMap<string, bigint>, room: bigint): Set<string> {
+    const uncovered = new Set<string>();
+    let left = room;
+    for (const [id, price] of payable) {
+      if (uncovered.size === 0 && price <= left) left -= price;
+      else uncovered.add(id);
+    }
+    return uncovered;
   }
 
   /** What the node holds as paid in the channel: read once (a scan of the paid jobs), then kept here — this receiver is what pays jobs. */

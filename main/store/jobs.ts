@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Job, JobState, TaskKind } from '../../shared/jobs.ts';
 import { baseUnitsToString, parseBaseUnits } from '../../shared/money.ts';
+import { sameAddress } from '../../shared/voucher.ts';
 import { VouchersRepository, type StoredVoucher, type VoucherChannel } from './vouchers.ts';
 
 type Address = `0x${string}`;
@@ -26,6 +27,8 @@ interface JobRow {
   offer_id: string | null;
   reported_at: number | null;
   duration_ms: number | null;
+  chain_id: number | null;
+  escrow: Address | null;
 }
 
 /** A job with what the network client keeps beside the shared `Job`. */
@@ -36,10 +39,29 @@ export interface StoredJob extends Job {
   /** When the coordinator acknowledged the outcome; null while it is still to be reported. */
   reportedAt: number | null;
   durationMs: number | null;
+  /** The network that offered it, beside its payer (one payer key may pay on several); null for jobs from before migration 6 it could not tell. */
+  chainId: number | null;
+  escrow: Address | null;
+}
+
+/** Which network a job belongs to: what its vouchers name, but the payee. */
+export interface JobNetwork {
+  chainId: number;
+  escrow: Address;
+  payer: Address;
+}
+
+/**
+ * Whether `job` came from `network`. A job from before migration 6 whose
+ * network it could not tell (no chain, no escrow) goes by its payer alone.
+ */
+export function ofNetwork(job: Pick<StoredJob, 'payer' | 'chainId' | 'escrow'>, network: JobNetwork): boolean {
+  if (job.payer === null || !sameAddress(job.payer, network.payer)) return false;
+  return job.chainId === null || (job.chainId === network.chainId && job.escrow !== null && sameAddress(job.escrow, network.escrow));
 }
 
 export type NewJob = Pick<Job, 'id' | 'coordinator' | 'task' | 'modelId' | 'modelSha256' | 'price' | 'acceptedAt' | 'deadlineAt'>;
-export type NewOfferedJob = NewJob & { payer: Address; offerId: string | null };
+export type NewOfferedJob = NewJob & JobNetwork & { offerId: string | null };
 
 export interface JobSuccess {
   at: number;
@@ -49,6 +71,21 @@ export interface JobSuccess {
   /** The encoded `result` message and its id: kept until the coordinator acknowledges it. */
   messageId: string;
   frame: string;
+  /** The payee its signature names (NO_PAYEE without a wallet). */
+  payee: Address;
+}
+
+/** A succeeded job's stored result message; `payee` is null for one stored before migration 6 (not known). */
+export interface StoredResult {
+  messageId: string;
+  frame: string;
+  payee: Address | null;
+}
+
+/** A page of `unreported`: the outcomes after `after` in (finishedAt, id) order, at most `limit`. */
+export interface UnreportedPage {
+  after: { finishedAt: number; id: string } | null;
+  limit: number;
 }
 
 export interface JobFailure {
@@ -60,7 +97,7 @@ export interface JobFailure {
 /** An outcome the coordinator has not acknowledged yet: a result (sent again as stored) or a failure (rebuilt from the row). */
 export interface UnreportedJob {
   job: StoredJob;
-  result: { messageId: string; frame: string } | null;
+  result: StoredResult | null;
 }
 
 export interface VoucherPayment {
@@ -71,7 +108,7 @@ export interface VoucherPayment {
   paid: string[];
   /** Jobs already paid by an earlier voucher: nothing to do. */
   alreadyPaid: string[];
-  /** Jobs the node does not hold as succeeded (unknown, failed, or of another payer): not paid here. */
+  /** Jobs the node does not hold as succeeded (unknown, failed, or of another network): not paid here. */
   notPayable: string[];
 }
 
@@ -95,13 +132,17 @@ export class JobsRepository {
   readonly #failUnfinished: Statement<{ id: string; at: number; code: string; message: string }>;
   readonly #reject: Statement<{ id: string; at: number; code: string; message: string }>;
   readonly #pay: Statement<{ id: string; voucherId: number }>;
-  readonly #payOffered: Statement<{ id: string; voucherId: number; payer: string; at: number }>;
+  readonly #payOffered: Statement<{ id: string; voucherId: number; chainId: number; escrow: string; payer: string; at: number }>;
   readonly #report: Statement<{ id: string; at: number }>;
-  readonly #insertFrame: Statement<{ id: string; messageId: string; frame: string; at: number }>;
+  readonly #insertFrame: Statement<{ id: string; messageId: string; frame: string; payee: string; at: number }>;
+  readonly #replaceFrame: Statement<{ id: string; messageId: string; frame: string; payee: string }>;
   readonly #deleteFrame: Statement<[string]>;
   readonly #unfinished: Statement<[], { id: string }>;
   readonly #interrupt: Statement<{ at: number; message: string }>;
-  readonly #unreported: Statement<[string], JobRow & { message_id: string | null; frame: string | null }>;
+  readonly #unreported: Statement<
+    { chainId: number; escrow: string; payer: string; afterAt: number; afterId: string; limit: number },
+    JobRow & { message_id: string | null; frame: string | null; frame_payee: Address | null }
+  >;
   readonly #earned: Statement<[], { total: string }>;
   readonly #count: Statement<[JobState], { n: number }>;
   readonly #byState: Statement<[], { state: JobState; n: number }>;
@@ -112,8 +153,8 @@ export class JobsRepository {
     this.#db = db;
     this.#vouchers = new VouchersRepository(db);
     this.#insert = db.prepare(
-      `INSERT INTO jobs (id, coordinator, task, model_id, model_sha256, state, price, accepted_at, deadline_at, payer, offer_id)
-       VALUES (@id, @coordinator, @task, @modelId, @modelSha256, 'accepted', @price, @acceptedAt, @deadlineAt, @payer, @offerId)
+      `INSERT INTO jobs (id, coordinator, task, model_id, model_sha256, state, price, accepted_at, deadline_at, payer, chain_id, escrow, offer_id)
+       VALUES (@id, @coordinator, @task, @modelId, @modelSha256, 'accepted', @price, @acceptedAt, @deadlineAt, @payer, @chainId, @escrow, @offerId)
        ON CONFLICT (id) DO NOTHING`,
     );
     this.#get = db.prepare('SELECT * FROM jobs WHERE id = ?');
@@ -136,26 +177,33 @@ export class JobsRepository {
     );
     this.#pay = db.prepare("UPDATE jobs SET state = 'paid', voucher_id = @voucherId WHERE id = @id AND state = 'succeeded'");
     // A voucher naming a job is the coordinator's answer to its result, whether or not the ack arrived.
+    // Only a voucher of the job's own network pays it (ofNetwork says the same).
     this.#payOffered = db.prepare(
       `UPDATE jobs SET state = 'paid', voucher_id = @voucherId, reported_at = coalesce(reported_at, @at)
-       WHERE id = @id AND state = 'succeeded' AND payer = @payer COLLATE NOCASE`,
+       WHERE id = @id AND state = 'succeeded' AND payer = @payer COLLATE NOCASE
+         AND (chain_id IS NULL OR (chain_id = @chainId AND escrow = @escrow COLLATE NOCASE))`,
     );
     this.#report = db.prepare(
       "UPDATE jobs SET reported_at = @at WHERE id = @id AND reported_at IS NULL AND state IN ('succeeded', 'failed', 'paid')",
     );
     this.#insertFrame = db.prepare(
-      'INSERT INTO result_frames (job_id, message_id, frame, created_at) VALUES (@id, @messageId, @frame, @at) ON CONFLICT (job_id) DO NOTHING',
+      'INSERT INTO result_frames (job_id, message_id, frame, payee, created_at) VALUES (@id, @messageId, @frame, @payee, @at) ON CONFLICT (job_id) DO NOTHING',
     );
+    // The frame is there until the result is acknowledged, refused or paid: replacing it is only ever for one still to report.
+    this.#replaceFrame = db.prepare('UPDATE result_frames SET message_id = @messageId, frame = @frame, payee = @payee WHERE job_id = @id');
     this.#deleteFrame = db.prepare('DELETE FROM result_frames WHERE job_id = ?');
     this.#unfinished = db.prepare("SELECT id FROM jobs WHERE state IN ('accepted', 'running') ORDER BY accepted_at, id");
     this.#interrupt = db.prepare(
       "UPDATE jobs SET state = 'failed', finished_at = @at, error_code = 'interrupted', error_message = @message WHERE state IN ('accepted', 'running')",
     );
     this.#unreported = db.prepare(
-      `SELECT jobs.*, result_frames.message_id AS message_id, result_frames.frame AS frame
+      `SELECT jobs.*, result_frames.message_id AS message_id, result_frames.frame AS frame, result_frames.payee AS frame_payee
        FROM jobs LEFT JOIN result_frames ON result_frames.job_id = jobs.id
-       WHERE jobs.reported_at IS NULL AND jobs.state IN ('succeeded', 'failed') AND jobs.payer = ?
-       ORDER BY jobs.finished_at, jobs.id`,
+       WHERE jobs.reported_at IS NULL AND jobs.state IN ('succeeded', 'failed') AND jobs.payer = @payer
+         AND (jobs.chain_id IS NULL OR (jobs.chain_id = @chainId AND jobs.escrow = @escrow COLLATE NOCASE))
+         AND (jobs.finished_at, jobs.id) > (@afterAt, @afterId)
+       ORDER BY jobs.finished_at, jobs.id
+       LIMIT @limit`,
     );
     this.#earned = db.prepare("SELECT money_sum(price) AS total FROM jobs WHERE state IN ('succeeded', 'paid')");
     this.#count = db.prepare('SELECT count(*) AS n FROM jobs WHERE state = ?');
@@ -195,7 +243,7 @@ export class JobsRepository {
 
   /** Records an accepted job; a repeated offer with the same id changes nothing. Returns whether it was new. */
   insertAccepted(job: NewJob): boolean {
-    return this.#insert.run({ payer: null, offerId: null, ...job, price: baseUnitsToString(job.price) }).changes === 1;
+    return this.#insert.run({ payer: null, chainId: null, escrow: null, offerId: null, ...job, price: baseUnitsToString(job.price) }).changes === 1;
   }
 
   /**
@@ -236,10 +284,21 @@ export class JobsRepository {
     return this.#db
       .transaction(() => {
         const moved = this.#succeed.run({ id, at: success.at, resultHash: success.resultHash, ep: success.executionProvider, durationMs: success.durationMs }).changes === 1;
-        if (moved) this.#insertFrame.run({ id, messageId: success.messageId, frame: success.frame, at: success.at });
+        if (moved) this.#insertFrame.run({ id, messageId: success.messageId, frame: success.frame, payee: success.payee, at: success.at });
         return moved;
       })
       .immediate();
+  }
+
+  /**
+   * A result still to report, signed again for another payee (the node logged
+   * in with a new wallet): the new message replaces the stored one in one
+   * statement, before it is sent. Its hash, price and completedAt are the
+   * stored ones, so the job is the same job, reported once. False when there
+   * is nothing to replace (acknowledged, refused or paid meanwhile).
+   */
+  replaceResult(id: string, result: { messageId: string; frame: string; payee: Address }): boolean {
+    return this.#replaceFrame.run({ id, ...result }).changes === 1;
   }
 
   markFailed(id: string, at: number, code: string, message: string): boolean {
@@ -288,6 +347,7 @@ export class JobsRepository {
    * Stores a verified voucher and marks the jobs it names paid, in one
    * transaction, before it is acknowledged: after a kill either both happened
    * or neither did. The same voucher again stores nothing and pays nothing twice.
+   * Only jobs of the voucher's own network (chain, escrow, payer) are paid.
    */
   payWithVoucher(
     voucher: { cumulativeAmount: bigint; signature: `0x${string}` },
@@ -300,8 +360,9 @@ export class JobsRepository {
         const before = this.#vouchers.bySignature(voucher.signature);
         const stored = before ?? this.#vouchers.insert({ ...channel, ...voucher, receivedAt });
         const result: VoucherPayment = { voucher: stored, stored: before === undefined, paid: [], alreadyPaid: [], notPayable: [] };
+        const network = { chainId: channel.chainId, escrow: channel.escrow, payer: channel.payer };
         for (const id of jobIds) {
-          if (this.#payOffered.run({ id, voucherId: stored.id, payer: channel.payer, at: receivedAt }).changes === 1) {
+          if (this.#payOffered.run({ id, voucherId: stored.id, ...network, at: receivedAt }).changes === 1) {
             this.#deleteFrame.run(id);
             result.paid.push(id);
             continue;
@@ -330,14 +391,22 @@ export class JobsRepository {
   }
 
   /**
-   * Results and failures for `payer`'s network the coordinator has not
-   * acknowledged, oldest first. `payer` as stored: the client stores EIP-55
-   * spellings (an exact match keeps the partial index in use).
+   * Results and failures of `network` the coordinator has not acknowledged,
+   * oldest first, a page at a time (all of them without `page`). The payer as
+   * stored: the client stores EIP-55 spellings (an exact match keeps the
+   * partial index in use).
    */
-  unreported(payer: string): UnreportedJob[] {
-    return this.#unreported.all(payer).map((row) => ({
+  unreported(network: JobNetwork, page: Partial<UnreportedPage> = {}): UnreportedJob[] {
+    const after = page.after ?? { finishedAt: Number.MIN_SAFE_INTEGER, id: '' };
+    const rows = this.#unreported.all({
+      ...network,
+      afterAt: after.finishedAt,
+      afterId: after.id,
+      limit: page.limit ?? -1,
+    });
+    return rows.map((row) => ({
       job: toJob(row),
-      result: row.state === 'succeeded' && row.message_id !== null && row.frame !== null ? { messageId: row.message_id, frame: row.frame } : null,
+      result: row.state === 'succeeded' && row.message_id !== null && row.frame !== null ? { messageId: row.message_id, frame: row.frame, payee: row.frame_payee } : null,
     }));
   }
 
@@ -404,5 +473,7 @@ function toJob(row: JobRow): StoredJob {
     offerId: row.offer_id,
     reportedAt: row.reported_at,
     durationMs: row.duration_ms,
+    chainId: row.chain_id,
+    escrow: row.escrow,
   };
 }

@@ -179,6 +179,32 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX vouchers_highest ON vouchers (chain_id, escrow, payer, payee, token, length(cumulative_amount), cumulative_amount);
     `,
   },
+  {
+    version: 6,
+    name: 'the network each job came from (chain and escrow beside its payer), and the payee each stored result was signed for',
+    sql: `
+      -- One payer key may pay on several networks: a job's network is its chain,
+      -- escrow and payer, as its vouchers name them. Its results go back to that
+      -- network only, and only that network's vouchers pay it.
+      ALTER TABLE jobs ADD COLUMN chain_id INTEGER CHECK (chain_id IS NULL OR chain_id > 0);
+      ALTER TABLE jobs ADD COLUMN escrow TEXT CHECK (escrow IS NULL OR length(escrow) = 42);
+      -- Paid jobs: their voucher's network.
+      UPDATE jobs SET chain_id = v.chain_id, escrow = v.escrow FROM vouchers AS v WHERE v.id = jobs.voucher_id;
+      -- The others: the network pinned with their payer, when exactly one is. Where none or
+      -- several are, the job keeps no network and is matched by its payer alone, as before.
+      UPDATE jobs SET (chain_id, escrow) = (
+          SELECT json_extract(pin.value, '$.chainId'), json_extract(pin.value, '$.escrow') FROM node_state AS pin
+          WHERE pin.key GLOB 'network.pin:*' AND json_extract(pin.value, '$.payer') = jobs.payer COLLATE NOCASE LIMIT 1)
+        WHERE chain_id IS NULL AND payer IS NOT NULL AND (
+          SELECT count(DISTINCT json_extract(pin.value, '$.chainId') || ':' || lower(json_extract(pin.value, '$.escrow'))) FROM node_state AS pin
+          WHERE pin.key GLOB 'network.pin:*' AND json_extract(pin.value, '$.payer') = jobs.payer COLLATE NOCASE) = 1;
+
+      -- The payee a stored result's signature names (the zero address: no wallet yet). A
+      -- result still to report on a session with another payee is signed again for it.
+      -- NULL: stored before this version, not known (signed again, to be sure).
+      ALTER TABLE result_frames ADD COLUMN payee TEXT CHECK (payee IS NULL OR length(payee) = 42);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -1,3 +1,4 @@
+import { getAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { hashOutputs, NO_PAYEE, recoverJobResultSigner, recoverLoginSigner } from '../../../shared/protocol/eip712.ts';
 import { decodeTensors } from '../../../shared/protocol/payloads.ts';
@@ -230,6 +231,8 @@ describe('NetworkClient: jobs', () => {
       acceptedAt: Date.now(),
       deadlineAt: running.deadlineAt,
       payer: h.coordinator.payer.address,
+      chainId: h.coordinator.chainId,
+      escrow: getAddress(h.coordinator.escrow),
       offerId: null,
     });
     h.store.jobs.markRunning(running.jobId, Date.now());
@@ -245,7 +248,7 @@ describe('NetworkClient: jobs', () => {
     h.coordinator.send({ type: 'ack', ref: again.id });
     h.coordinator.send({ type: 'ack', ref: failed.id });
     await until(() => h.store.jobs.get(done.jobId)?.reportedAt !== null && h.store.jobs.get(running.jobId)?.reportedAt !== null);
-    expect(h.store.jobs.unreported(h.coordinator.payer.address)).toEqual([]);
+    expect(h.store.jobs.unreported({ chainId: h.coordinator.chainId, escrow: getAddress(h.coordinator.escrow), payer: h.coordinator.payer.address })).toEqual([]);
   });
 });
 

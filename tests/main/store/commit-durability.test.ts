@@ -22,9 +22,11 @@ const offered = (id: string): NewOfferedJob => ({
   acceptedAt: 10,
   deadlineAt: 1_000,
   payer: PAYER,
+  chainId: 31337,
+  escrow: `0x${'e'.repeat(40)}`,
   offerId: `offer-${id}`,
 });
-const success = { at: 20, resultHash: `0x${'1'.repeat(64)}`, executionProvider: 'cpu', durationMs: 1, messageId: 'result-1', frame: '{}' };
+const success = { at: 20, resultHash: `0x${'1'.repeat(64)}`, executionProvider: 'cpu', durationMs: 1, messageId: 'result-1', frame: '{}', payee: PAYER };
 
 /** The synchronous levels set while `write` ran (1 = NORMAL, 2 = FULL), spying on the store's pragmas. */
 function levelsSet(store: Store, write: () => unknown): number[] {

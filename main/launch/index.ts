@@ -7,14 +7,7 @@ import { spawn } from 'node:child_process';
 import { main as headlessMain } from '../headless/cli.ts';
 import { appRoot } from '../worker/entry.ts';
 import { resolveElectronBinary } from './electron-binary.ts';
-
-/**
- * A 1 MiB young generation for the long-running main process: V8's default
- * (16 MiB semi-spaces, grown on demand) let a node taking 50 jobs a second sit
- * at ~270 MB resident; with 1 MiB it stays at ~160 MB (measured, README
- * "Benchmarks"), at the cost of more frequent, shorter scavenges.
- */
-export const MAIN_PROCESS_V8_FLAGS = '--max-semi-space-size=1';
+import { MAIN_PROCESS_V8_FLAGS } from './v8-flags.ts';
 
 /** An Electron that dies this soon after launch could not start (missing libraries, no GPU/display access). */
 const EARLY_EXIT_MS = 10_000;

@@ -1,5 +1,5 @@
 import { createPublicClient, defineChain, http, type Chain, type PublicClient, type Transport } from 'viem';
-import { arbitrum, arbitrumSepolia, base, baseSepolia, polygon, polygonAmoy } from 'viem/chains';
+import { arbitrum, arbitrumSepolia, base, baseSepolia, polygon, polygonAmoy } from './chain-definitions.ts';
 import type { ChainPreset } from '../../shared/wallet.ts';
 
 /**

@@ -16,7 +16,21 @@ import { ensureDataDir } from '../../main/node/data-dir.ts';
 import { Store } from '../../main/store/index.ts';
 import type { TaskKind } from '../../shared/jobs.ts';
 
-const HEADLESS_ENTRY = join(import.meta.dirname, '..', '..', 'main', 'headless', 'index.ts');
+const ROOT = join(import.meta.dirname, '..', '..');
+const HEADLESS_SOURCE = join(ROOT, 'main', 'headless', 'index.ts');
+/** What `npm run headless` runs (after `npm run build`): the bench measures memory on this one, as shipped. */
+export const HEADLESS_BUILT = join(ROOT, 'dist', 'main', 'headless.js');
+
+/**
+ * The V8 flags `npm run headless` starts node with, read from package.json so
+ * what is measured and tested is what ships: `node <flags> dist/main/headless.js`.
+ */
+export function shippedHeadlessFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/main\/headless\.js\b/.exec(scripts.headless ?? '');
+  if (!match) throw new Error(`package.json's headless script does not run "node <flags> dist/main/headless.js": ${scripts.headless}`);
+  return (match[1] ?? '').trim().split(' ').filter(Boolean);
+}
 
 export async function startStandaloneNetwork(options: {
   dataDir: string;
@@ -72,9 +86,10 @@ export interface NodeProcess {
 }
 
 /** `node main/headless/index.ts --data-dir … --port 0` from source; resolves once it serves. */
-export function spawnHeadlessNode(dataDir: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<NodeProcess> {
-  // The V8 flags `npm run headless` runs with (package.json), so memory is measured as shipped.
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=1', HEADLESS_ENTRY, '--data-dir', dataDir, '--port', '0'], {
+export function spawnHeadlessNode(dataDir: string, options: { env?: NodeJS.ProcessEnv; entry?: 'source' | 'built' } = {}): Promise<NodeProcess> {
+  // With the V8 flags `npm run headless` runs with; from source by default (no build needed), or the built bundle.
+  const entry = options.entry === 'built' ? HEADLESS_BUILT : HEADLESS_SOURCE;
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...shippedHeadlessFlags(), entry, '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HEARTH_LOG_LEVEL: 'warn', ...options.env },
   });

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/temp.ts';
+import { MAIN_PROCESS_V8_FLAGS } from '../../../main/launch/v8-flags.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const LAUNCH = join(root, 'dist', 'main', 'launch.js');
@@ -77,6 +78,6 @@ describe('npm start', () => {
     expect(stdout).not.toContain('headless');
     const { readFileSync } = await import('node:fs');
     // The main process's V8 flags (a small young generation: README, "Benchmarks"), the app folder, then the user's flags.
-    expect(readFileSync(args, 'utf8').trim()).toBe(`--js-flags=--max-semi-space-size=1 ${root} --port 0`);
+    expect(readFileSync(args, 'utf8').trim()).toBe(`--js-flags=${MAIN_PROCESS_V8_FLAGS} ${root} --port 0`);
   });
 });

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, schemaVersion } from '../../../main/store/database.ts';
+import { openDatabase, PAGE_CACHE_KIB, schemaVersion } from '../../../main/store/database.ts';
 import { StoreError } from '../../../main/store/errors.ts';
 import { LATEST_SCHEMA_VERSION, migrations } from '../../../main/store/migrations.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -30,6 +30,9 @@ describe('openDatabase', () => {
     const db = openDatabase(join(tempDir(), 'hearth.db'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    // A 2 MiB page cache, not better-sqlite3's 16 MiB: the node's memory stays flat as its tables grow.
+    expect(db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
+    expect(PAGE_CACHE_KIB).toBeLessThanOrEqual(2048);
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(['chain_txs', 'jobs', 'limits', 'node_state', 'policy_events', 'result_frames', 'settings', 'vouchers', 'worker_events']);

@@ -91,7 +91,7 @@ describe('offers', () => {
     expect(again.offer.jobId).not.toBe(first.offer.jobId);
     expect(again.offer.inputs).toEqual(first.offer.inputs);
     expect(coordinator.ledger.job(first.offer.jobId)).toMatchObject({ state: 'declined', detail: 'busy' });
-  });
+  }, 15_000); // the node rests 2 s after a busy decline (rests.ts): 5 s was too close on a loaded machine
 
   it('come no faster than the rate', async () => {
     const coordinator = await startTestCoordinator({ rate: 1 });

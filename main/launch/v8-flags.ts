@@ -4,6 +4,7 @@
  * default 16 MiB semi-spaces, grown on demand, let a node taking 50 jobs a
  * second sit at ~270 MB resident) and --optimize-for-size (a tighter old
  * generation: ~20 MB less, at an unchanged job rate). Measured in README
- * "Benchmarks"; the cost is more frequent, shorter collections.
+ * "Benchmarks"; the cost is more frequent, shorter collections. Electron passes
+ * --js-flags to its renderers as well: the UI runs with them too.
  */
 export const MAIN_PROCESS_V8_FLAGS = '--max-semi-space-size=1 --optimize-for-size';

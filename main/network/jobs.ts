@@ -62,7 +62,7 @@ export interface NetworkContext extends JobNetwork {
 export const RESEND_WINDOW = 64;
 export const RESEND_BUFFERED_BYTES = 1024 * 1024;
 /** Rows read from the store at once (a result frame may be megabytes). */
-const RESEND_PAGE = 16;
+export const RESEND_PAGE = 16;
 
 export interface JobRunnerOptions {
   jobs: JobStore;
@@ -227,8 +227,13 @@ export class JobRunner {
     counters.jobFinished('succeeded', { code: null, durationMs: run.durationMs });
     this.#options.onJobChanged(offer.jobId);
     // Another session may have logged in (a new wallet) while it was signed: #sendResult signs it again for that one.
-    const current = this.#session;
-    if (current) await this.#sendResult(current, network, { id: offer.jobId, price: offer.price }, { messageId: id, frame, payee });
+    // And one may log in while it is signed again: the re-send after that login skipped this job (still running),
+    // so it goes out on the newest session here, not at the login after (maybe past its deadline).
+    let current = this.#session;
+    while (current && !(await this.#sendResult(current, network, { id: offer.jobId, price: offer.price }, { messageId: id, frame, payee }))) {
+      if (this.#session === current) break;
+      current = this.#session;
+    }
   }
 
   /**

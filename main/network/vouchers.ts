@@ -108,7 +108,8 @@ export class VoucherReceiver {
       });
     }
     const rise = voucher.cumulativeAmount - (highest?.cumulativeAmount ?? 0n);
-    if (payment.stored && rise > 0n && payment.paid.length === 0) {
+    // A voucher too short for the jobs it names is voucher_overpays (above), not a rise nobody can explain.
+    if (payment.stored && rise > 0n && payment.paid.length === 0 && uncovered.size === 0) {
       rejections.reject(
         'voucher_unattributed',
         `the voucher raises what can be claimed by ${rise} but pays none of this node's jobs (it names ${message.jobIds.length}: ${payment.alreadyPaid.length} already paid); it is stored all the same`,

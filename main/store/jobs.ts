@@ -298,7 +298,8 @@ export class JobsRepository {
    * is nothing to replace (acknowledged, refused or paid meanwhile).
    */
   replaceResult(id: string, result: { messageId: string; frame: string; payee: Address }): boolean {
-    return this.#replaceFrame.run({ id, ...result }).changes === 1;
+    // Not fsync'd (see #withoutFsync): lost in a power cut, the old message is signed again at the next re-send.
+    return this.#withoutFsync(() => this.#replaceFrame.run({ id, ...result }).changes === 1);
   }
 
   markFailed(id: string, at: number, code: string, message: string): boolean {

@@ -147,6 +147,14 @@ const declined = (category: string, frame: JsonObject, jobId: string, reason: De
   expect: { kind: 'declined', jobId, reason, counted: true },
 });
 
+/** One of the world's offers of a kind the node must decline, for `reason`. */
+const declinedOffer =
+  (kind: Exclude<keyof FuzzWorld['offers'], 'fresh'>, category: string, reason: DeclineReason): Maker =>
+  ({ random, offers }) => {
+    const offer = pick(random, offers[kind]);
+    return declined(category, offerFrame(offer, random), offer.jobId, reason);
+  };
+
 const dropped = (category: string, frame: JsonObject): Frame => ({ category, data: JSON.stringify(frame), binary: false, expect: { kind: 'dropped' } });
 
 /** Changes one signed field of a valid offer after it was signed: the signature no longer covers it. */
@@ -256,34 +264,10 @@ const MAKERS: [weight: number, make: Maker][] = [
   // Schema violations: every field of every message type, mutated.
   [36, ({ random, templates }) => invalidFrame('schema', frameText(mutate(pick(random, templates), random)))],
   // Offers that parse but must be declined for what they are.
-  [
-    4,
-    ({ random, offers }) => {
-      const offer = pick(random, offers.expired);
-      return declined('offer: deadline passed', offerFrame(offer, random), offer.jobId, 'deadline_passed');
-    },
-  ],
-  [
-    2,
-    ({ random, offers }) => {
-      const offer = pick(random, offers.otherPayer);
-      return declined('offer: another payer', offerFrame(offer, random), offer.jobId, 'payer_mismatch');
-    },
-  ],
-  [
-    2,
-    ({ random, offers }) => {
-      const offer = pick(random, offers.unknownTask);
-      return declined('offer: unknown task', offerFrame(offer, random), offer.jobId, 'unknown_task');
-    },
-  ],
-  [
-    2,
-    ({ random, offers }) => {
-      const offer = pick(random, offers.signedByStranger);
-      return declined('offer: signed by a stranger', offerFrame(offer, random), offer.jobId, 'bad_signature');
-    },
-  ],
+  [4, declinedOffer('expired', 'offer: deadline passed', 'deadline_passed')],
+  [2, declinedOffer('otherPayer', 'offer: another payer', 'payer_mismatch')],
+  [2, declinedOffer('unknownTask', 'offer: unknown task', 'unknown_task')],
+  [2, declinedOffer('signedByStranger', 'offer: signed by a stranger', 'bad_signature')],
   [6, tampered],
   // The same job id again: with other terms it is a duplicate; as it was, it is a repeat.
   [

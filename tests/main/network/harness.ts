@@ -65,6 +65,13 @@ export interface LogLine {
   message: string;
 }
 
+/** A client logger that keeps each line in `logs`: its fields as JSON after the message, or (`fields: false`) the message alone. */
+export function collectingLogger(logs: LogLine[], options: { fields?: boolean } = {}): NetworkClientOptions['logger'] {
+  const log = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>) =>
+    logs.push({ level, message: fields && options.fields !== false ? `${message} ${JSON.stringify(fields)}` : message });
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
 export interface Harness {
   coordinator: ScriptedCoordinator;
   store: Store;
@@ -111,7 +118,6 @@ export async function startHarness(
   const policy = { current: (_offer: Offer): Decline | null => null };
   const onSend = { current: (_frame: OutgoingFrame): void => {} };
   const clients: NetworkClient[] = [];
-  const log = (level: LogLine['level']) => (message: string) => logs.push({ level, message });
 
   const make = (overrides: Partial<NetworkClientOptions> = {}): NetworkClient => {
     const client = new NetworkClient({
@@ -124,7 +130,7 @@ export async function startHarness(
       available: () => availability.current,
       offerPolicy: (offer) => policy.current(offer),
       capabilities: () => capabilities,
-      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+      logger: collectingLogger(logs, { fields: false }),
       counters,
       onStatus: (status) => statuses.push(status),
       backoff: { initialMs: 20, maxMs: 100 },

@@ -6,7 +6,6 @@
  * light enough for thousands of results. Networks may share one payer key,
  * and one node (its store and key) may join several networks in turn.
  */
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getAddress, type LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -19,12 +18,11 @@ import type { OutgoingFrame } from '../../../main/network/session.ts';
 import type { JobNetwork } from '../../../main/store/jobs.ts';
 import { Store } from '../../../main/store/index.ts';
 import type { Address } from '../../../shared/voucher.ts';
+import { freePort, randomAddress } from '../../helpers/net.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { scaleWorkload, type ScaleWorkload } from '../devnet/coordinator/harness.ts';
-import { capabilities, FakeExecutor, type LogLine } from './harness.ts';
+import { capabilities, collectingLogger, FakeExecutor, type LogLine } from './harness.ts';
 import { WireTap } from './wire-tap.ts';
-
-const randomAddress = (): Address => privateKeyToAccount(generatePrivateKey()).address;
 
 export interface LightNetwork {
   tap: WireTap;
@@ -106,8 +104,6 @@ export function lightNode(options: { payee?: Address | null } = {}): LightNode {
   const availability = { current: { state: 'running', reason: null } as Availability };
   const onSend = { current: (_frame: OutgoingFrame): void => {} };
   const clients: NetworkClient[] = [];
-  const log = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>) =>
-    logs.push({ level, message: fields ? `${message} ${JSON.stringify(fields)}` : message });
   onTestFinished(async () => {
     for (const client of clients) await client.stop();
     store.close();
@@ -131,7 +127,7 @@ export function lightNode(options: { payee?: Address | null } = {}): LightNode {
         capacity: 2,
         available: () => availability.current,
         capabilities: () => ({ ...capabilities, tasks: ['tensor'] }),
-        logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+        logger: collectingLogger(logs),
         counters,
         backoff: { initialMs: 20, maxMs: 100 },
         beforeSend: (frame) => onSend.current(frame),
@@ -157,15 +153,4 @@ export function peakResultsInFlight(tap: WireTap): number {
     peak = Math.max(peak, open.size);
   }
   return peak;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -8,7 +8,6 @@
  * transcript.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { LocalAccount } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -24,8 +23,10 @@ import type { StoredJob } from '../../../main/store/jobs.ts';
 import type { StoredVoucher } from '../../../main/store/vouchers.ts';
 import type { NetworkStatus } from '../../../shared/network.ts';
 import type { Address } from '../../../shared/voucher.ts';
+import { freePort, randomAddress } from '../../helpers/net.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { startSupervisor, until } from '../../helpers/worker.ts';
+import { collectingLogger, type LogLine } from './harness.ts';
 import { WireTap } from './wire-tap.ts';
 
 const CHAIN_ID = 31337;
@@ -40,11 +41,6 @@ const capabilities: NodeCapabilities = {
   vramMiB: null,
   priceFloorPerHour: null,
 };
-
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-}
 
 export interface RealNetwork {
   tap: WireTap;
@@ -86,7 +82,6 @@ export async function startRealNetwork(
     for (const step of cleanup.reverse()) await step();
   });
   const payer = privateKeyToAccount(generatePrivateKey());
-  const randomAddress = (): Address => privateKeyToAccount(generatePrivateKey()).address;
   const coordinatorLogs: LogLine[] = [];
   const coordinatorOptions: CoordinatorOptions = {
     ledgerFile: join(dir, 'devnet', 'coordinator.sqlite'),
@@ -117,8 +112,6 @@ export async function startRealNetwork(
   const counters = new CountingCounters();
   const logs: LogLine[] = [];
   const statuses: NetworkStatus[] = [];
-  const log = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>) =>
-    logs.push({ level, message: fields ? `${message} ${JSON.stringify(fields)}` : message });
   const client = new NetworkClient({
     networkUrl: tap.url,
     store,
@@ -128,7 +121,7 @@ export async function startRealNetwork(
     capacity: CAPACITY,
     available: () => availability.current,
     capabilities: () => capabilities,
-    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    logger: collectingLogger(logs),
     counters,
     onStatus: (status) => statuses.push(status),
     backoff: { initialMs: 50, maxMs: 400 },
@@ -183,17 +176,6 @@ export async function startRealNetwork(
   cleanup.push(() => supervisor.stop(), () => client.stop());
   client.start();
   return network;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Waits until nothing is in flight and everything the coordinator credited is vouchered, stored by the node and acknowledged. */

@@ -14,12 +14,12 @@ import type { StoredResult } from '../../../main/store/jobs.ts';
 import { hashOutputs, jobResultTypedData, NO_PAYEE, recoverJobResultSigner } from '../../../shared/protocol/eip712.ts';
 import { encodeNodeMessage, newMessageId, PROTOCOL_VERSION } from '../../../shared/protocol/messages.ts';
 import { tensorJobOutputs } from '../../../shared/protocol/results.ts';
-import type { Address, Hex } from '../../../shared/voucher.ts';
+import type { Hex } from '../../../shared/voucher.ts';
+import { randomAddress } from '../../helpers/net.ts';
 import { until } from '../../helpers/worker.ts';
 import { PRICE } from '../devnet/coordinator/harness.ts';
 import { lightNode, peakResultsInFlight, startLightNetwork, type LightNetwork, type LightNode } from './light-network.ts';
 
-const randomAddress = (): Address => privateKeyToAccount(generatePrivateKey()).address;
 const PAUSED = { state: 'paused', reason: 'paused by the test' } as const;
 
 /** Runs two jobs on `network` and stores their results while its coordinator is down: stored, signed for the payee of the time, never sent. */

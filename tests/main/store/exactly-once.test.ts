@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, schemaVersion } from '../../../main/store/database.ts';
 import { Store } from '../../../main/store/index.ts';
@@ -15,6 +16,14 @@ const channel: VoucherChannel = { ...NETWORK, payee: ADDRESS(2), token: ADDRESS(
 
 function openStore(dir = tempDir()): Store {
   return Store.open(join(dir, 'hearth.db'));
+}
+
+/** A data dir whose database an older Hearth wrote: migrated up to `version` only, open to be filled in. */
+function databaseAt(version: number): { dir: string; db: Database } {
+  const dir = tempDir();
+  const db = openDatabase(join(dir, 'hearth.db'), { migrations: migrations.filter((m) => m.version <= version) });
+  expect(schemaVersion(db)).toBe(version);
+  return { dir, db };
 }
 
 function offered(id: string, price = 100n, network: Partial<JobNetwork> = {}): NewOfferedJob {
@@ -204,10 +213,7 @@ describe('exactly-once job accounting', () => {
 
 describe('migration 5', () => {
   it('opens a version-4 database with jobs in it and migrates it', () => {
-    const dir = tempDir();
-    const file = join(dir, 'hearth.db');
-    const v4 = openDatabase(file, { migrations: migrations.filter((m) => m.version <= 4) });
-    expect(schemaVersion(v4)).toBe(4);
+    const { dir, db: v4 } = databaseAt(4);
     const insert = v4.prepare(
       `INSERT INTO jobs (id, coordinator, task, model_id, model_sha256, state, price, accepted_at, deadline_at, finished_at, result_hash)
        VALUES (?, 'ws://old', 'tensor', 'scale', ?, ?, '5', 1, 2, ?, ?)`,
@@ -231,10 +237,7 @@ describe('migration 5', () => {
 
 describe('migration 6', () => {
   it('gives the jobs of a version-5 database their network: a paid one its voucher’s, the others the one network pinned with their payer', () => {
-    const dir = tempDir();
-    const file = join(dir, 'hearth.db');
-    const v5 = openDatabase(file, { migrations: migrations.filter((m) => m.version <= 5) });
-    expect(schemaVersion(v5)).toBe(5);
+    const { dir, db: v5 } = databaseAt(5);
     const pin = v5.prepare("INSERT INTO node_state (key, value, updated_at) VALUES (?, ?, 1)");
     const terms = (chainId: number, escrow: string, payer: string) => JSON.stringify({ chainId, escrow, token: ADDRESS(3), payer });
     // Payer A: one network (pinned under two names, the same terms). Payer B: two networks. Payer C: none pinned.

@@ -17,13 +17,12 @@ import type { DemoJob, DemoModel, Workload } from '../../../../main/devnet/workl
 import { startCoordinator, type Coordinator, type CoordinatorOptions } from '../../../../main/devnet/coordinator/server.ts';
 import type { LogLevel } from '../../../../main/devnet/coordinator/context.ts';
 import { VoucherVerifier } from '../../../../main/wallet/vouchers.ts';
+import { randomAddress } from '../../../helpers/net.ts';
 import { ScriptedNode } from '../../../helpers/scripted-node.ts';
 import { tempDir } from '../../../helpers/temp.ts';
 
 export const PRICE = 1_000n;
 export const CHAIN_ID = 31337;
-
-const randomAddress = (): Address => privateKeyToAccount(generatePrivateKey()).address;
 
 export interface ScaleWorkload extends Workload {
   /** Jobs drawn so far. */
